@@ -1,0 +1,188 @@
+"""Command line: ``python -m analysis COMMAND ...``.
+
+Commands
+--------
+ingest   read files or folders into a corpus store, with an ingest report
+counts   document counts from a store by day/week/month and outlet/language
+search   full-text search (SQLite FTS5) or keyword-in-context in a store
+report   build the report on the bundled (simulated) demo sample or a corpus
+
+Errors a user can cause (a missing file, an unknown format, columns that
+cannot be mapped, a file in the wrong encoding) end with exit status 2 and one
+line naming the file, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def _parse_map(items: list[str] | None) -> dict | None:
+    if not items:
+        return None
+    result = {}
+    for item in items:
+        if "=" not in item:
+            raise SystemExit(f"error: --map takes FIELD=COLUMN, got {item!r}")
+        key, value = item.split("=", 1)
+        result[key.strip()] = value.strip()
+    return result
+
+
+def _ingest_options(args):
+    from .corpus import IngestOptions
+
+    dayfirst = True if args.dayfirst else False if args.monthfirst else None
+    return IngestOptions(
+        format=args.format, column_map=_parse_map(args.map), encoding=args.encoding,
+        delimiter=args.delimiter, dayfirst=dayfirst, timezone=args.timezone,
+        on_bad_date=args.on_bad_date, remove_boilerplate=not args.keep_boilerplate,
+        detect_language=not args.no_language_detection, outlets=args.outlets,
+    )
+
+
+def _add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
+    from .readers import FORMATS
+
+    parser.add_argument("--format", choices=FORMATS, help="reader to use (default: detect from content)")
+    parser.add_argument("--map", nargs="+", metavar="FIELD=COLUMN",
+                        help="map source columns to corpus fields, e.g. title=Judul text=Isi published=Tanggal")
+    parser.add_argument("--encoding", help="text encoding (default: detect; UTF-8, cp1252, cp949, cp1251)")
+    parser.add_argument("--delimiter", help="CSV delimiter (default: detect)")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", action="store_true", help="read a/b/yyyy dates as day/month")
+    order.add_argument("--monthfirst", action="store_true", help="read a/b/yyyy dates as month/day")
+    parser.add_argument("--timezone", default="UTC",
+                        help="IANA zone for times without a zone when the outlet's zone is unknown (default UTC)")
+    parser.add_argument("--on-bad-date", choices=["keep", "reject"], default="keep",
+                        help="rows without a usable date: keep them undated with a warning (default) or reject them")
+    parser.add_argument("--keep-boilerplate", action="store_true", help="do not remove boilerplate lines")
+    parser.add_argument("--no-language-detection", action="store_true", help="trust the source's language tags")
+    parser.add_argument("--outlets", help="outlet registry CSV to use instead of the packaged one")
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" rows", desc="ingest", file=sys.stderr, disable=None, mininterval=0.5)
+    return bar, bar.update
+
+
+def cmd_ingest(args) -> int:
+    from .store import ingest_to_store
+
+    bar, update = _progress(args.quiet or args.json)
+    try:
+        store, report = ingest_to_store(args.paths, args.out, _ingest_options(args), progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.json or not args.quiet:
+        print(report.summary())
+    if args.json:
+        print(json.dumps({
+            "rows_read": report.rows_read, "rows_accepted": report.rows_accepted,
+            "rows_rejected": report.rows_rejected, "exact_duplicates": report.exact_duplicates,
+            "rejects_path": report.rejects_path, "store": report.store,
+            "warnings": report.warnings, "files": report.files, "seconds": report.seconds,
+        }, ensure_ascii=False, default=str))
+    return 0
+
+
+def cmd_counts(args) -> int:
+    from .store import open_store
+
+    frame = open_store(args.store).counts(by=args.by, include_duplicates=not args.without_duplicates)
+    if args.json:
+        print(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .store import open_store
+
+    store = open_store(args.store)
+    frame = store.kwic(args.query, width=args.width, limit=args.limit) if args.kwic \
+        else store.search(args.query, limit=args.limit)
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False))
+    else:
+        print(frame.to_string(index=False) if len(frame) else "no matches")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import build_report
+
+    index = build_report(corpus=args.corpus, out=args.out, options=_ingest_options(args), quiet=args.quiet)
+    print(f"report written to {index}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"analysis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read files into a corpus store")
+    p.add_argument("paths", nargs="+", help="files or folders (CSV/TSV, JSON/JSONL, Parquet, RSS/Atom, "
+                                            "HTML/Markdown/text folders, Media Cloud and GDELT exports)")
+    p.add_argument("--out", required=True, help="store folder to write (replaced if it exists)")
+    p.add_argument("--json", action="store_true", help="end stdout with one JSON object of the figures")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    _add_ingest_arguments(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("counts", help="document counts from a store")
+    p.add_argument("store")
+    p.add_argument("--by", nargs="+", default=["day"], help="day week month year outlet outlet_domain language ...")
+    p.add_argument("--without-duplicates", action="store_true", help="count exact duplicates once")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_counts)
+
+    p = sub.add_parser("search", help="full-text search or keyword in context")
+    p.add_argument("store")
+    p.add_argument("query", help='FTS5 query: putin AND kim, "korea utara", 북한*')
+    p.add_argument("--kwic", action="store_true", help="show each occurrence in context")
+    p.add_argument("--width", type=int, default=40)
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("report", help="build the report (default: the simulated demo sample)")
+    p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: data/sample, simulated)")
+    p.add_argument("--out", help="output folder (default: reports/demo)")
+    p.add_argument("--quiet", action="store_true")
+    _add_ingest_arguments(p)
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .corpus import SchemaError
+    from .readers import IngestError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (IngestError, SchemaError, FileNotFoundError, ValueError) as exc:
+        if os.environ.get("ANALYSIS_DEBUG"):
+            raise  # developers: see the whole traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""A folder of ``.txt``, ``.md`` and ``.html`` documents (or one such file).
+
+Each file is one source row, numbered in sorted path order. YAML front matter
+(``---`` lines at the top) is read into columns (``title``, ``date``,
+``url``, ``outlet``... as the author wrote them). HTML pages go through
+trafilatura, which keeps the article body and drops menus, and yields title,
+date, URL and site name from the page's metadata. For ``.txt`` and ``.md``
+without a title in front matter, the first line (or ``# heading``) is the
+title. Files of other types are rejected with the reason; hidden files and
+folders (``.DS_Store``, ``.ipynb_checkpoints``) and a folder's README are
+skipped and counted as a warning. Data files in the folder (CSV, JSON,
+Parquet, feeds) are read by their own readers, so a folder of mixed exports
+ingests in one call.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from . import IngestError, RawChunk, ReadOptions, Reject, detect_encoding, frame_from_records
+
+DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
+_FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
+_MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK_RE = re.compile(r"\[([^\]]+)\]\((?:[^)(]|\([^)]*\))*\)")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+#: Files in a folder that hold many rows each; they go to their own reader.
+DATA_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".xml", ".rss", ".atom"}
+
+
+def _base_suffix(file: Path) -> str:
+    name = file.name.lower()
+    for compression in (".gz", ".bz2", ".xz"):
+        if name.endswith(compression):
+            name = name[: -len(compression)]
+    return Path(name).suffix
+
+
+def split_folder(path: Path) -> tuple[list[Path], list[Path], int]:
+    """Sort a folder's files into (document files, data files, hidden count).
+
+    Document files are ``.txt``, ``.md``, ``.html`` and anything unrecognised
+    (which the folder reader then rejects with a reason); data files
+    (CSV, JSON, Parquet, feeds, possibly compressed) are read by their own
+    readers. Hidden files and folders are skipped and counted.
+    """
+    if path.is_file():
+        return [path], [], 0
+    documents, data, hidden = [], [], 0
+    for candidate in sorted(path.rglob("*")):
+        rel = candidate.relative_to(path)
+        if any(part.startswith(".") for part in rel.parts):
+            hidden += candidate.is_file()
+            continue
+        if not candidate.is_file():
+            continue
+        if _base_suffix(candidate) in DATA_SUFFIXES:
+            data.append(candidate)
+        elif candidate.name.lower() in {"readme.md", "readme.txt", "readme", "license", "licence"}:
+            hidden += 1  # a folder's own notes are not articles
+        else:
+            documents.append(candidate)
+    return documents, data, hidden
+
+
+def markdown_to_text(text: str) -> str:
+    """Plain text from Markdown: images dropped, links to their text, emphasis removed.
+
+    Examples
+    --------
+    >>> markdown_to_text("**JAKARTA, KOMPAS.com** - Lihat [foto](http://x)")
+    'JAKARTA, KOMPAS.com - Lihat foto'
+    """
+    text = _MD_IMAGE_RE.sub("", text)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    text = _MD_EMPHASIS_RE.sub(r"\2", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s+", "", text, flags=re.M)
+    text = re.sub(r"^\s{0,3}>\s?", "", text, flags=re.M)
+    return text
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict, str]:
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        return {}, text
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping of keys to values")
+    return {str(k): v for k, v in meta.items()}, text[match.end():]
+
+
+def _read_html(raw: str) -> dict:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, favor_precision=True)
+    if doc is None:
+        return {}
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    record = {k: data.get(k) for k in ("title", "text", "date", "url", "sitename", "hostname", "author", "language")}
+    record["description"] = data.get("description")
+    text, title = record.get("text"), record.get("title")
+    if isinstance(text, str) and isinstance(title, str):
+        first, _, rest = text.partition("\n")
+        if first.strip() == title.strip():  # the page's <h1> repeats the title
+            record["text"] = rest.strip()
+    return {k: v for k, v in record.items() if v not in (None, "")}
+
+
+def _read_document(file: Path, text: str) -> dict:
+    meta, body = _front_matter(text, file)
+    suffix = file.suffix.lower()
+    record: dict = {}
+    if suffix in {".html", ".htm"}:
+        record.update(_read_html(body))
+    else:
+        if suffix in {".md", ".markdown"}:
+            body = markdown_to_text(body)
+        lines = body.strip().split("\n")
+        if "title" not in meta and lines and lines[0].strip():
+            record["title"] = lines[0].strip()
+            body = "\n".join(lines[1:])
+        record["text"] = body.strip()
+    record.update(meta)  # front matter wins over what the body suggests
+    return record
+
+
+def read_folder(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawChunk]:
+    """Read every document file under ``path`` (recursively) as one row each.
+
+    Data files inside the folder (CSV, JSON...) are not read here:
+    :func:`analysis.corpus.iter_ingest` sends them to their own readers.
+    """
+    files, data, hidden = split_folder(path)
+    if not files and not data:
+        raise IngestError(path, "the folder holds no files")
+    return read_documents(path, files, hidden, options)
+
+
+def read_documents(root: Path, files: list[Path], hidden: int, options) -> Iterator[RawChunk]:
+    """Read the given document files (under ``root``) as one chunk."""
+    records, numbers, rejects = [], [], []
+    base = root if root.is_dir() else root.parent
+    for number, file in enumerate(files, start=1):
+        where = str(file)
+        if file.suffix.lower() not in DOCUMENT_SUFFIXES:
+            rejects.append(Reject(where, number, None, "unsupported_file",
+                                  f"{file.suffix or 'no extension'} is not .txt, .md or .html"))
+            continue
+        data = file.read_bytes()
+        if not data.strip():
+            rejects.append(Reject(where, number, None, "empty_file", "the file is empty"))
+            continue
+        encoding = options.encoding or detect_encoding(data[:262144], file)
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            rejects.append(Reject(where, number, None, "encoding",
+                                  f"not valid {encoding} at byte {exc.start}; pass --encoding"))
+            continue
+        try:
+            record = _read_document(file, text.lstrip("\ufeff"))
+        except ValueError as exc:
+            rejects.append(Reject(where, number, None, "front_matter", str(exc)))
+            continue
+        record.setdefault("path", str(file.relative_to(base)))
+        record["__file"] = where
+        records.append(record)
+        numbers.append(number)
+    chunk = RawChunk(frame_from_records(records, numbers), "folder", rejects)
+    if hidden:
+        chunk.warnings["hidden_file_skipped"] = hidden
+    yield chunk
