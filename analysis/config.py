@@ -57,9 +57,8 @@ def data_home(path: str | os.PathLike | None = None, *, create: bool = True) -> 
 
     Examples
     --------
-    >>> import os, tempfile
-    >>> os.environ["ANALYSIS_DATA_HOME"] = tempfile.mkdtemp()
-    >>> data_home().exists()
+    >>> import tempfile
+    >>> data_home(tempfile.mkdtemp()).exists()
     True
     """
     if path is None:

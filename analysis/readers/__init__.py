@@ -114,12 +114,26 @@ def open_binary(path: Path):
 
 
 def read_head(path: Path, size: int = 65536) -> bytes:
-    """First ``size`` decompressed bytes (empty for an empty file)."""
+    """First ``size`` decompressed bytes (empty for an empty file).
+
+    A truncated compressed file yields what could be read; the reader that
+    streams the whole file then reports the truncation with a row number.
+    """
+    parts: list[bytes] = []
+    got = 0
     try:
         with open_binary(path) as fh:
-            return fh.read(size)
-    except (EOFError, OSError, lzma.LZMAError) as exc:
-        raise IngestError(path, f"cannot decompress the start of the file ({exc})") from None
+            while got < size:
+                block = fh.read(min(8192, size - got))
+                if not block:
+                    break
+                parts.append(block)
+                got += len(block)
+    except EOFError:
+        pass
+    except (OSError, lzma.LZMAError) as exc:
+        raise IngestError(path, f"the file is truncated or corrupt; cannot decompress it ({exc})") from None
+    return b"".join(parts)
 
 
 def detect_encoding(sample: bytes, path: Path | None = None) -> str:
@@ -213,11 +227,21 @@ def detect_format(path: str | os.PathLike) -> str:
     if text.startswith("["):
         return "json"
     if text.startswith("{"):
-        first = text.split("\n", 1)[0].strip()
-        rest = text.split("\n", 1)[1].lstrip() if "\n" in text else ""
-        if first.endswith("}") and (not rest or rest.startswith("{")):
+        if Path(name).suffix in {".jsonl", ".ndjson"}:
             return "jsonl"
-        return "json"
+        import json
+
+        first, _, rest = text.partition("\n")
+        try:
+            value = json.loads(first)
+        except json.JSONDecodeError:
+            return "json"  # an object spread over several lines
+        if rest.strip():
+            return "jsonl"  # a complete object on line 1 and more lines after it
+        # one line: a JSON Lines file of one row, unless it wraps an array of records
+        if isinstance(value, dict) and any(isinstance(v, list) for v in value.values()):
+            return "json"
+        return "jsonl"
     if Path(name).suffix in _TEXT_SUFFIXES:
         return "folder"  # the folder reader also takes a single document file
     from .delimited import sniff_family

@@ -3,10 +3,13 @@
 One entry is one source row. The feed's title and language become the
 entries' ``feed_title`` and ``feed_language`` columns; full content
 (``content:encoded`` or Atom ``content``) becomes ``content``, the
-description or summary ``summary``.
+description or summary ``summary``. A feed that is not well-formed XML is
+refused with the line and column of the fault: entries could be silently
+lost in it.
 """
 from __future__ import annotations
 
+import xml.sax
 from pathlib import Path
 from typing import Iterator
 
@@ -29,8 +32,14 @@ def read_feed(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawChunk]:
     if not data.strip():
         raise IngestError(path, "the file is empty")
     parsed = feedparser.parse(data)
-    if not parsed.entries and parsed.get("bozo"):
-        raise IngestError(path, f"not a well-formed RSS/Atom feed ({parsed.get('bozo_exception')})")
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, xml.sax.SAXParseException) or (not parsed.entries and parsed.get("bozo")):
+        # a feed that is not well-formed XML may have lost entries: refuse it rather than guess
+        where = ""
+        if isinstance(problem, xml.sax.SAXParseException):
+            where = f" at line {problem.getLineNumber()}, column {problem.getColumnNumber()}"
+        raise IngestError(path, f"not a well-formed RSS/Atom feed{where} ({problem}); "
+                                f"{len(parsed.entries)} entries could be guessed, none were kept")
     feed = parsed.get("feed", {})
     records, numbers = [], []
     for number, entry in enumerate(parsed.entries, start=1):
@@ -53,6 +62,6 @@ def read_feed(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawChunk]:
         records.append(record)
         numbers.append(number)
     chunk = RawChunk(frame_from_records(records, numbers), "rss", [], dict(FEED_FIELDS))
-    if parsed.get("bozo"):
-        chunk.warnings["feed_not_well_formed"] = 1
+    if parsed.get("bozo"):  # e.g. a declared encoding that did not match the bytes
+        chunk.warnings["feed_encoding_mismatch"] = 1
     yield chunk
