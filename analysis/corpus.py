@@ -462,7 +462,7 @@ def standardise_chunk(chunk: RawChunk, source_file: str, state: _IngestState) ->
     chosen, detected = [], []
     fields = zip(out["title"].tolist(), out["lead"].tolist(), out["text"].tolist())
     for i, parts in enumerate(fields):
-        sample = " ".join(x for x in parts if isinstance(x, str))[:1000]
+        sample = " ".join(x for x in parts if isinstance(x, str))[:300]
         lang, prob = detect_language(sample) if options.detect_language else (None, 0.0)
         language, warning = resolve_language(tags[i], lang, prob, len(sample))
         if warning and sample:
