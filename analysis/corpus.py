@@ -619,6 +619,7 @@ def iter_ingest(paths, options: IngestOptions | None = None, report: IngestRepor
             chunks = read_chunks(path, fmt, read_options)
         for chunk in chunks:
             entry["family"] = chunk.family
+            entry["encoding"] = chunk.encoding or entry["encoding"]
             for kind, count in chunk.warnings.items():
                 report.add_warning(kind, count)
             frame, rejects = standardise_chunk(chunk, str(path), state)

@@ -47,7 +47,8 @@ def test_csv_encodings_are_detected(write, encoding, text):
     path = write(f"enc-{encoding}.csv", f"title,text\n{text},{text} {text}\n", encoding=encoding)
     corpus, report = ingest(path)
     assert corpus["title"].iloc[0] == text
-    assert report.files[0]["encoding"] is None or True
+    expected = {"euc-kr": "cp949"}.get(encoding, encoding)
+    assert report.files[0]["encoding"].replace("_", "-") == expected
 
 
 def test_encoding_detection_names_the_code_page():

@@ -83,6 +83,7 @@ class RawChunk:
     rejects: list[Reject] = field(default_factory=list)
     field_map: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
 
     @property
     def rows_read(self) -> int:

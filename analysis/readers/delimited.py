@@ -151,7 +151,7 @@ def _records(path, stream, encoding, delimiter, family, options) -> Iterator[Raw
         frame[ROW] = pd.array(numbers, dtype="Int64")
         if family == "gkg":
             frame = _gkg_extras(frame)
-        chunk = RawChunk(frame, family, list(rejects), dict(FAMILY_FIELDS.get(family, {})))
+        chunk = RawChunk(frame, family, list(rejects), dict(FAMILY_FIELDS.get(family, {})), encoding=encoding)
         if family == "mediacloud-aggregate":
             chunk.rejects.extend(
                 Reject(str(path), int(n), None, "aggregate_row",

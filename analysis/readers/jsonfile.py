@@ -50,7 +50,7 @@ def _jsonl(path, stream, encoding, options) -> Iterator[RawChunk]:
                     rejects.append(Reject(str(path), line_no, None, "not_an_object",
                                           f"line {line_no} holds a JSON {type(value).__name__}, not an object"))
             if len(records) + len(rejects) >= options.chunk_rows:
-                yield RawChunk(frame_from_records(records, numbers), "jsonl", rejects)
+                yield RawChunk(frame_from_records(records, numbers), "jsonl", rejects, encoding=encoding)
                 records, numbers, rejects = [], [], []
     except UnicodeDecodeError as exc:
         raise IngestError(path, f"the text is not valid {encoding} ({exc.reason}); pass --encoding",
@@ -61,7 +61,7 @@ def _jsonl(path, stream, encoding, options) -> Iterator[RawChunk]:
         stream.close()
     if line_no == 0:
         raise IngestError(path, "the file is empty")
-    yield RawChunk(frame_from_records(records, numbers), "jsonl", rejects)
+    yield RawChunk(frame_from_records(records, numbers), "jsonl", rejects, encoding=encoding)
 
 
 def _json_document(path, stream, encoding, options) -> Iterator[RawChunk]:
@@ -97,4 +97,4 @@ def _json_document(path, stream, encoding, options) -> Iterator[RawChunk]:
             else:
                 rejects.append(Reject(str(path), i, None, "not_an_object",
                                       f"array item {i} is a JSON {type(item).__name__}, not an object"))
-        yield RawChunk(frame_from_records(records, numbers), family, rejects, field_map)
+        yield RawChunk(frame_from_records(records, numbers), family, rejects, field_map, encoding=encoding)
