@@ -593,6 +593,12 @@ def _sources(paths, options: IngestOptions, read_options: ReadOptions, report: I
             elif hidden:
                 report.add_warning("hidden_file_skipped", hidden)
             continue
+        if path.is_dir():  # an explicit format applies to every file in the folder
+            documents, data_files, hidden = split_folder(path)
+            report.add_warning("hidden_file_skipped", hidden)
+            for file in sorted(documents + data_files):
+                yield file, options.format, None
+            continue
         yield path, options.format or detect_format(path), None
 
 

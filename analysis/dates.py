@@ -88,7 +88,8 @@ _ZONE_RE = re.compile(
     r"(?<![A-Za-zА-Яа-я])(" + "|".join(sorted(ZONE_OFFSETS, key=len, reverse=True))
     + r")(?![A-Za-zА-Яа-я])(?:\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?)?"
 )
-_OFFSET_RE = re.compile(r"(?:(?<=\d)|(?<=\s))([+-])(\d{2}):?(\d{2})\s*$")
+# a numeric offset after a clock time or a space ("14:30+07:00", "14:30 +0700"), never "19-06-2024"
+_OFFSET_RE = re.compile(r"(?:(?<=\d\d:\d\d)|(?<=\s))([+-])(\d{2}):?(\d{2})\s*$")
 _TIME_RE = re.compile(
     r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(am|pm|a\.m\.|p\.m\.)?(?!\d)"
 )

@@ -90,7 +90,7 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
 
         bar = tqdm(unit=" rows", desc="ingest", file=sys.stderr, disable=None)
     try:
-        store, report = ingest_to_store(paths, out / "store", options, progress=bar.update if bar else None)
+        store, report = ingest_to_store(paths, out / "store", options, progress=bar.update if bar is not None else None)
     finally:
         if bar is not None:
             bar.close()

@@ -83,6 +83,16 @@ def test_english_month_names_parse(text, expected):
     assert iso(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("19-06-2024", "2024-06-19T00:00:00+00:00"),
+    ("19 June 2024 14:30 +0700", "2024-06-19T07:30:00+00:00"),
+    ("19 June 2024 14:30:00+07:00", "2024-06-19T07:30:00+00:00"),
+    ("Senin, 19/06/2024 15:20", "2024-06-19T15:20:00+00:00"),
+])
+def test_dashes_and_numeric_offsets_are_not_confused(text, expected):
+    assert iso(text) == expected
+
+
 def test_naive_time_is_read_in_the_given_zone_but_a_date_keeps_its_calendar_day():
     assert iso("2025-02-24 16:46:10", timezone_name="Asia/Jakarta") == "2025-02-24T09:46:10+00:00"
     assert iso("2024-12-24", timezone_name="Asia/Pyongyang") == "2024-12-24T00:00:00+00:00"

@@ -299,3 +299,12 @@ def test_unknown_format_and_missing_file_give_clear_errors(write, tmp_path):
         ingest(write("a.csv", "title\nA\n"), format="docx")
     with pytest.raises(IngestError, match=r"nothing-here\.csv.*no such file"):
         ingest(tmp_path / "nothing-here.csv")
+
+
+def test_explicit_format_applies_to_every_file_of_a_folder(tmp_path):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    (folder / "a.log").write_text('{"title": "A"}\n', encoding="utf-8")
+    (folder / "b.log").write_text('{"title": "B"}\n', encoding="utf-8")
+    corpus, report = ingest(folder, format="jsonl")
+    assert corpus["title"].tolist() == ["A", "B"] and len(report.files) == 2
