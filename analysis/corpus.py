@@ -88,6 +88,8 @@ SCHEMA: dict[str, str] = {
     "source_format": STR,
 }
 EXTRA_PREFIX = "src_"
+#: Prefix of the planted-truth columns of the simulated demo corpus.
+TRUTH_PREFIX = "truth_"
 #: Source column names tried for each standard field, in order (case-insensitive).
 FIELD_CANDIDATES: dict[str, list[str]] = {
     "id": ["doc_id", "id", "article_id", "story_id", "stories_id", "guid", "uuid", "record_id"],
@@ -162,8 +164,9 @@ def validate_corpus(frame: pd.DataFrame) -> pd.DataFrame:
         if actual != dtype:
             raise SchemaError(f"column {name!r} has dtype {actual}, expected {dtype}")
     for name in frame.columns:
-        if name not in SCHEMA and not name.startswith(EXTRA_PREFIX):
-            raise SchemaError(f"column {name!r} is neither in the schema nor namespaced {EXTRA_PREFIX}*")
+        if name not in SCHEMA and not name.startswith((EXTRA_PREFIX, TRUTH_PREFIX)):
+            raise SchemaError(f"column {name!r} is neither in the schema nor namespaced "
+                              f"{EXTRA_PREFIX}* (or {TRUTH_PREFIX}* for the demo's planted truth)")
         if name not in SCHEMA and str(frame[name].dtype) != STR:
             raise SchemaError(f"extra column {name!r} has dtype {frame[name].dtype}, expected str")
     if frame["doc_id"].isna().any():
@@ -360,9 +363,11 @@ class _IngestState:
 
 
 def _col(frame: pd.DataFrame, name: str | None) -> pd.Series:
+    """A source column as text; empty and blank values count as missing."""
     if name is None or name not in frame:
         return pd.Series([None] * len(frame), index=frame.index, dtype=STR)
-    return frame[name].astype(STR)
+    values = frame[name].astype(STR)
+    return values.where(values.str.strip().fillna("") != "")
 
 
 def _extra_name(column: str) -> str:

@@ -174,8 +174,8 @@ def _records(path, stream, encoding, delimiter, family, options) -> Iterator[Raw
         if header is None:
             header = _unique_header([h.strip().lstrip("\ufeff") for h in record], path)
             return
-        if not any(field.strip() for field in record):
-            return  # a blank line is not a row
+        if not record or (len(record) == 1 and not record[0].strip()):
+            return  # a blank line is not a row (a line of empty fields is, and is judged below)
         record_no += 1
         if len(record) == len(header):
             rows.append(record)
