@@ -5,7 +5,7 @@ Commands
 ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
-report   build the report on the bundled (simulated) demo sample or a corpus
+report   build the report on the SIMULATED demo corpus (default) or your corpus
 
 Errors a user can cause (a missing file, an unknown format, columns that
 cannot be mapped, a file in the wrong encoding) end with exit status 2 and one
@@ -123,7 +123,8 @@ def cmd_search(args) -> int:
 def cmd_report(args) -> int:
     from .report import build_report
 
-    index = build_report(corpus=args.corpus, out=args.out, options=_ingest_options(args), quiet=args.quiet)
+    index = build_report(corpus=args.corpus, out=args.out, options=_ingest_options(args), quiet=args.quiet,
+                         random_state=args.seed, demo_articles=args.demo_articles)
     print(f"report written to {index}")
     return 0
 
@@ -158,8 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("report", help="build the report (default: the simulated demo sample)")
-    p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: data/sample, simulated)")
+    p = sub.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
+    p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: the SIMULATED demo corpus)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulated demo corpus (default 0)")
+    p.add_argument("--demo-articles", type=int, default=4000, help="size of the simulated demo corpus")
     p.add_argument("--out", help="output folder (default: reports/demo)")
     p.add_argument("--quiet", action="store_true")
     _add_ingest_arguments(p)

@@ -360,7 +360,7 @@ class _Generator:
         record["outlet"] = outlet["outlet"]
         record["url"] = self._url(record, outlet)
         record["date"] = self._raw_date(record, outlet)
-        if record["truth_noise"] == "" and self.rng.random() < MOJIBAKE_SHARE:
+        if record["truth_noise"] == "" and self.rng.random() < MOJIBAKE_SHARE and record["truth_copy_kind"] in {"original", "rewrite"}:
             # UTF-8 read as cp1252: only text with non-ASCII letters can show it
             garbled = record["text"].encode("utf-8").decode("cp1252", errors="replace")
             if garbled != record["text"]:
