@@ -6,6 +6,8 @@ ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
 report   build the report on the SIMULATED demo corpus (default) or your corpus
+collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
+demo     write the SIMULATED demo corpus to a file (with its deliberately broken rows)
 
 Errors a user can cause (a missing file, an unknown format, columns that
 cannot be mapped, a file in the wrong encoding) end with exit status 2 and one
@@ -129,6 +131,47 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_collect(args) -> int:
+    from datetime import datetime
+
+    from . import collect
+
+    bar, update = _progress(args.quiet)
+    try:
+        if args.source == "gdelt":
+            if not args.start or not args.end:
+                raise ValueError("collect gdelt needs --start and --end")
+            start = datetime.fromisoformat(args.start).replace(tzinfo=None)
+            end = datetime.fromisoformat(args.end).replace(tzinfo=None)
+            articles, log = collect.collect_gdelt_doc(args.query, start, end, slice_hours=args.slice_hours,
+                                                      pause=args.pause, progress=update)
+            path = collect.write_gdelt_artlist(articles, args.out)
+            failed = log.failed
+            print(f"{len(articles):,} articles from {len(log.entries)} requests -> {path}")
+        else:
+            urls = collect.read_url_list(args.query)
+            records = collect.rehydrate(urls, pause=args.pause, progress=update)
+            path = collect.write_jsonl(records, args.out)
+            failed = [r for r in records if r["status"] != "ok"]
+            print(f"{len(records) - len(failed):,} of {len(records):,} pages with text -> {path}")
+    finally:
+        if bar is not None:
+            bar.close()
+    for entry in failed[:20]:
+        print(f"  {entry['status']}: {entry.get('url')} {entry.get('error', '')}", file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} requests did not give full results (listed above, first 20)", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .datasets import SIMULATED_NOTE, write_demo
+
+    path = write_demo(args.out, args.articles, random_state=args.seed, broken_rows=not args.no_broken_rows)
+    print(f"{SIMULATED_NOTE}\nwritten: {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"analysis {__version__}")
@@ -167,6 +210,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true")
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("collect", help="collect from live services (needs internet)")
+    p.add_argument("source", choices=["gdelt", "rehydrate"],
+                   help="gdelt: DOC 2.0 article list for QUERY; rehydrate: fetch page texts for the URLs in file QUERY")
+    p.add_argument("query", help="a GDELT query, or (rehydrate) a file of URLs or a GDELT article-list JSON")
+    p.add_argument("--start", help="gdelt: start date/time, UTC (2024-06-01)")
+    p.add_argument("--end", help="gdelt: end date/time, UTC (2024-07-01)")
+    p.add_argument("--slice-hours", type=float, default=24)
+    p.add_argument("--pause", type=float, default=5.0, help="seconds between requests (GDELT asks for 5)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("demo", help="write the SIMULATED demo corpus to a JSON Lines file")
+    p.add_argument("--out", required=True, help="file to write (.jsonl or .jsonl.gz)")
+    p.add_argument("--articles", type=int, default=4000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-broken-rows", action="store_true")
+    p.set_defaults(func=cmd_demo)
     return parser
 
 
