@@ -67,7 +67,8 @@ class CollectLog:
 
     @property
     def failed(self) -> list[dict]:
-        return [e for e in self.entries if e["status"] != "ok"]
+        """Requests that errored, or slices that stayed full (articles may be missing there)."""
+        return [e for e in self.entries if e["status"] in {"error", "capped"}]
 
 
 def _parse_gdelt(body: bytes) -> list[dict]:
