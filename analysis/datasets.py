@@ -617,7 +617,7 @@ def load_demo(n_articles: int = 4000, *, random_state: int = 0, chunk_size: int 
     Examples
     --------
     >>> demo = load_demo(200, random_state=3)   # SIMULATED
-    >>> demo["truth_story"].str.startswith("background").any()
+    >>> bool(demo["truth_story"].str.startswith("background").any())
     True
     """
     from .corpus import IngestOptions, IngestReport, _IngestState, concat_chunks, standardise_chunk, validate_corpus
