@@ -5,6 +5,7 @@ Commands
 ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
+query    boolean queries with actors, phrases, proximity and fields (analysis.query)
 report   build the report on the SIMULATED demo corpus (default) or your corpus
 collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
 demo     write the SIMULATED demo corpus to a file (with its deliberately broken rows)
@@ -122,6 +123,19 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_query(args) -> int:
+    from .store import open_store
+
+    found = open_store(args.store).query(args.query, columns=["doc_id", "published", "outlet", "language", "title"])
+    if args.count:
+        print(len(found))
+    elif args.json:
+        print(found.to_json(orient="records", date_format="iso", force_ascii=False, lines=True))
+    else:
+        print(found.to_string(index=False) if len(found) else "no matches")
+    return 0
+
+
 def cmd_report(args) -> int:
     from .report import build_report
 
@@ -201,6 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("query", help='boolean query: actor:RUS AND actor:PRK, "korea utara"~5, title:(a OR b)')
+    p.add_argument("store")
+    p.add_argument("query")
+    p.add_argument("--count", action="store_true", help="print only the number of matching documents")
+    p.add_argument("--json", action="store_true", help="one JSON object per matching document")
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
     p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: the SIMULATED demo corpus)")

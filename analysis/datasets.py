@@ -175,6 +175,7 @@ class _Generator:
         weights = np.array(self.events["weight"], dtype=float)
         self.event_p = weights / weights.sum()
         self.event_dates = [datetime.fromisoformat(d).replace(tzinfo=timezone.utc) for d in self.events["date"]]
+        self.boilerplate_lines = {row["boilerplate"] for row in self.outlet.values() if row["boilerplate"]}
 
     # ---- random helpers -------------------------------------------------
     def choice(self, seq):
@@ -270,6 +271,14 @@ class _Generator:
             "wire": wire_name, "wire_upper": wire_name.upper(),
         })
 
+    def _context_sentence(self, lang: str, kind: str = "context") -> str:
+        """A sentence built from parts (8^4 combinations per language): independent articles differ."""
+        parts = self.t[kind][lang]
+        subject, verb, obj, tail = (self.choice(parts[k]) for k in ("subject", "verb", "object", "tail"))
+        if lang == "ko":  # subject - object - adverbial - verb
+            return f"{subject} {obj} {tail} {verb}."
+        return f"{subject} {verb} {obj} {tail}."
+
     def _byline(self, lang: str) -> str:
         template, names = _BYLINE[lang]
         return template.format(name=self.choice(names), name2=self.choice(names))
@@ -284,7 +293,8 @@ class _Generator:
         if background_topic is not None:
             spec = self.t["background"][background_topic][lang]
             title = self.choice(spec["headline"])
-            sentences = list(self.rng.permutation(spec["sentences"]))[: int(self.rng.integers(2, len(spec["sentences"]) + 1))]
+            sentences = list(self.rng.permutation(spec["sentences"]))[: int(self.rng.integers(1, len(spec["sentences"]) + 1))]
+            sentences += [self._context_sentence(lang, "background_context") for _ in range(int(self.rng.integers(2, 4)))]
             lead, body = sentences[0], sentences[1:]
         else:
             spec = self.t["stories"][story][lang]
@@ -297,9 +307,10 @@ class _Generator:
             body = []
             for i, frame in enumerate(frames):
                 pool = self.t["frame_sentences"][frame][lang]
-                picks = self.rng.choice(len(pool), size=2 if i == 0 else 1, replace=False)
+                picks = self.rng.choice(len(pool), size=int(self.rng.integers(1, 3)) if i == 0 else 1, replace=False)
                 body.extend(pool[int(j)] for j in picks)
             body.extend(self._quote(s, lang, slots, misspell) for s in sources)
+            body.extend(self._context_sentence(lang) for _ in range(int(self.rng.integers(1, 4))))
             body = [body[int(i)] for i in self.rng.permutation(len(body))]
         lines = [lead, *body]
         if outlet["boilerplate"] and self.rng.random() < 0.6:
@@ -348,8 +359,7 @@ class _Generator:
     def _finish(self, record: dict, *, planted_copy: bool = False) -> dict | None:
         """Give the record an id, URL and raw date; refuse accidental duplicates of text."""
         # compare texts as the cleaner will leave them: without the outlet's boilerplate line
-        boiler = self.outlet[record["outlet_key"]]["boilerplate"]
-        lines = [ln for ln in record["text"].split("\n") if not boiler or ln != boiler]
+        lines = [ln for ln in record["text"].split("\n") if ln not in self.boilerplate_lines]
         digest = hashlib.sha1((record["title"] + "\n" + "\n".join(lines)).casefold().encode()).hexdigest()
         if digest in self.hashes and not planted_copy:
             return None
@@ -459,8 +469,10 @@ class _Generator:
 
     def _copy(self, source: dict, *, exact: bool) -> None:
         lang = source["language"]
+        # copies go to papers, portals and broadcasters: wires do not republish each other's text
         same_language = [k for k in self.keys
-                         if self.outlet[k]["language"] == lang and k != source["outlet_key"]]
+                         if self.outlet[k]["language"] == lang and k != source["outlet_key"]
+                         and self.outlet[k]["type"] not in {"wire", "state agency"}]
         moment = source["moment"] + timedelta(minutes=float(self.rng.uniform(5, 600)))
         outlet_key = self._outlet(moment, allowed=same_language)
         record = {k: v for k, v in source.items() if k.startswith("truth_") or k in {"language", "title", "text"}}
@@ -475,7 +487,8 @@ class _Generator:
             note = {"en": "This story has been updated with more detail.", "id": "Artikel ini telah diperbarui.",
                     "ru": "Материал дополнен.", "ko": "기사 내용을 보강했다."}[lang]
             lines = record["text"].split("\n")
-            lines.insert(len(lines) - 1, note)  # an edited copy: new headline prefix, one line added
+            # an edited copy: a headline prefix, an update note and one more sentence
+            lines[len(lines) - 1:len(lines) - 1] = [self._context_sentence(lang), note]
             record.update(title=prefix + record["title"], text="\n".join(lines))
         self._finish(record, planted_copy=exact)
 

@@ -160,6 +160,17 @@ class CorpusStore:
         frame["n"] = frame["n"].astype("int64")
         return frame
 
+    # -- boolean queries ------------------------------------------------------
+    def query(self, query: str, *, columns: list[str] | None = None) -> pd.DataFrame:
+        """Documents matching a query of :mod:`analysis.query` (``actor:RUS AND actor:PRK``)."""
+        from .query import match_query
+
+        wanted = None if columns is None else list(dict.fromkeys(
+            ["doc_id", "title", "lead", "text", "language", "outlet", "outlet_domain", *columns]))
+        corpus = self.read(wanted)
+        result = corpus[match_query(corpus, query)]
+        return result if columns is None else result[columns]
+
     # -- SQLite FTS5 search ---------------------------------------------------
     @property
     def fts_path(self) -> Path:

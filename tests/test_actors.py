@@ -1,0 +1,98 @@
+"""Actor and place tagging in English, Indonesian, Russian and Korean."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MaxAbsScaler
+
+from analysis.actors import ActorTagger, actor_counts, load_actor_registry
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return ActorTagger().fit()
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("en", "North Korea's Kim Jong-un hosted Vladimir Putin in Pyongyang, the Kremlin said.",
+     {"PRK": 1, "KIM_JONG_UN": 1, "PUTIN": 1, "PYONGYANG": 1, "KREMLIN": 1}),
+    ("en", "The DPRK and the Russian Federation signed a pact; NATO and the U.S. objected.",
+     {"PRK": 1, "RUS": 1, "NATO": 1, "USA": 1}),
+    ("id", "Korut dan Rusia teken pakta pertahanan, kata juru bicara Kremlin Dmitry Peskov.",
+     {"PRK": 1, "RUS": 1, "KREMLIN": 1, "PESKOV": 1}),
+    ("id", "Pasukan Korea Utara dikirim ke Kursk, menurut Pentagon. AS dan Korsel mengecam.",
+     {"PRK": 1, "KURSK": 1, "PENTAGON": 1, "USA": 1, "KOR": 1}),
+    ("ru", "Путин и Ким Чен Ын подписали договор; КНДР и Российская Федерация, по словам Пескова, партнеры.",
+     {"PUTIN": 1, "KIM_JONG_UN": 1, "PRK": 1, "RUS": 1, "PESKOV": 1}),
+    ("ru", "Северной Кореей и Россией заключен договор в Пхеньяне.", {"PRK": 1, "RUS": 1, "PYONGYANG": 1}),
+    ("ko", "북한은 러시아와 조약을 맺었다고 조선중앙통신이 보도했다.", {"PRK": 1, "RUS": 1, "KCNA": 1}),
+    ("ko", "북·러 정상회담… 김정은, 푸틴과 평양서 회담. 한·미 공조.",
+     {"PRK": 1, "RUS": 1, "KIM_JONG_UN": 1, "PUTIN": 1, "PYONGYANG": 1, "KOR": 1, "USA": 1}),
+    ("ko", "로씨야와 조선민주주의인민공화국 사이의 조약", {"RUS": 1, "PRK": 1}),
+])
+def test_aliases_in_four_languages(tagger, language, text, expected):
+    assert tagger.count_one(text, language=language) == expected
+
+
+@pytest.mark.parametrize("language, text", [
+    ("en", "Let us hope the Putinesque style fades; the unions met."),  # "us", "Putinesque", "unions"
+    ("id", "Makan nasi di Rusiana, lalu ke Koreana."),
+    ("ko", "조선일보 기자 한 명이 식당에서 말했다."),  # a newspaper and "one person", not Korea
+    ("ru", "Кимчи и рис на ужин."),
+])
+def test_no_false_matches(tagger, language, text):
+    assert tagger.count_one(text, language=language) == {}
+
+
+def test_korean_particles_attach(tagger):
+    counts = tagger.count_one("북한은 북한의 북한과 북한이 북한에", language="ko")
+    assert counts == {"PRK": 5}
+
+
+def test_implied_entities_are_counted_on_request():
+    text = "Putin met Kim Jong Un in Pyongyang."
+    assert "RUS" not in ActorTagger().fit().count_one(text)
+    implied = ActorTagger(include_implied=True).fit().count_one(text)
+    assert implied["RUS"] == 1 and implied["PRK"] == 2
+
+
+def test_mentions_give_field_and_span(tagger):
+    corpus = pd.DataFrame({"doc_id": ["d1"], "title": ["Kim meets Putin"], "lead": [None],
+                           "text": ["Vladimir Putin arrived in Pyongyang."], "language": ["en"]})
+    mentions = tagger.mentions(corpus)
+    putin = mentions[(mentions["actor"] == "PUTIN") & (mentions["field"] == "text")].iloc[0]
+    assert corpus["text"][0][putin["start"]:putin["end"]] == "Vladimir Putin"
+    assert set(mentions["field"]) == {"title", "text"}
+
+
+def test_transformer_contract(tagger):
+    texts = ["Putin and Kim", "Korea Utara", "북한"]
+    matrix = tagger.transform(texts)
+    assert matrix.shape == (3, len(tagger.actors_))
+    names = list(tagger.get_feature_names_out())
+    assert matrix[2, names.index("actor_PRK")] == 1
+    cloned = clone(ActorTagger(include_implied=True))
+    assert cloned.get_params()["include_implied"] is True and not hasattr(cloned, "actors_")
+    with pytest.raises(NotFittedError):
+        ActorTagger().transform(texts)
+    pipeline = make_pipeline(ActorTagger(), MaxAbsScaler())
+    assert pipeline.fit_transform(texts).shape == (3, len(tagger.actors_))
+
+
+def test_registry_entries_have_all_four_languages():
+    registry = load_actor_registry()
+    for key, entry in registry.items():
+        assert set(entry["aliases"]) >= {"en", "id", "ru", "ko"}, key
+
+
+def test_actor_counts_on_the_demo_corpus():
+    from analysis.datasets import load_demo
+
+    demo = load_demo(300, random_state=5)  # SIMULATED
+    counts = actor_counts(demo)
+    about = ~demo["truth_story"].str.startswith("background").to_numpy()
+    both = (counts["RUS"] > 0) | (counts["PUTIN"] > 0)
+    assert both[about].mean() > 0.6 and both[~about].mean() < 0.05
