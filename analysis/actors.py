@@ -123,13 +123,14 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         self.registry_ = registry
         self.actors_ = sorted(registry)
         self.implies_ = {k: list(v.get("implies", [])) for k, v in registry.items()}
-        self.patterns_ = {lang: self._compile(registry, lang) for lang in (*LANGUAGES, None)}
+        self.languages_ = sorted({lang for entry in registry.values() for lang in entry["aliases"]})
+        self.patterns_ = {lang: self._compile(registry, lang, self.languages_) for lang in (*self.languages_, None)}
         return self
 
     @staticmethod
-    def _compile(registry: dict, language: str | None):
+    def _compile(registry: dict, language: str | None, all_languages=LANGUAGES):
         """One alternation per case mode; group names map back to entities."""
-        languages = LANGUAGES if language is None else tuple(dict.fromkeys(("en", language)))
+        languages = tuple(all_languages) if language is None else tuple(dict.fromkeys(("en", language)))
         groups = {True: [], False: []}  # case-sensitive?
         owners: dict[str, str] = {}
         n = 0
@@ -165,10 +166,15 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         return compiled, owners
 
     # -- matching --------------------------------------------------------------
+    def find(self, text: str, language: str | None = None) -> list[tuple[int, int, str, str]]:
+        """Mentions in one text: ``(start, end, actor, matched text)``, in order."""
+        check_is_fitted(self, "patterns_")
+        return self._find(text, language)
+
     def _find(self, text: str, language: str | None):
         if not isinstance(text, str) or not text:
             return []
-        compiled, owners = self.patterns_[language if language in LANGUAGES else None]
+        compiled, owners = self.patterns_[language if language in self.patterns_ else None]
         spans = []
         for pattern in compiled:
             for m in pattern.finditer(text):
