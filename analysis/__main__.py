@@ -6,6 +6,7 @@ ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
 query    boolean queries with actors, phrases, proximity and fields (analysis.query)
+annotate per document: language, actors, relevance with evidence, duplicate group, wire origin
 report   build the report on the SIMULATED demo corpus (default) or your corpus
 collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
 demo     write the SIMULATED demo corpus to a file (with its deliberately broken rows)
@@ -136,6 +137,29 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_annotate(args) -> int:
+    from pathlib import Path as _Path
+
+    from .annotate import annotate, annotation_records, dumps, format_record
+    from .corpus import ingest
+
+    path = _Path(args.path)
+    if (path / "corpus").is_dir():
+        from .store import open_store
+
+        corpus = open_store(path).read()
+    else:
+        corpus, _ = ingest([path], _ingest_options(args))
+    if args.query:
+        from .query import filter_corpus
+
+        corpus = filter_corpus(corpus, args.query)
+    notes = annotate(corpus, actor_a=args.actors[0], actor_b=args.actors[1], threshold=args.threshold)
+    for record in annotation_records(notes, corpus):
+        print(dumps(record) if args.json else format_record(record) + "\n")
+    return 0
+
+
 def cmd_report(args) -> int:
     from .report import build_report
 
@@ -222,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", action="store_true", help="print only the number of matching documents")
     p.add_argument("--json", action="store_true", help="one JSON object per matching document")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin")
+    p.add_argument("path", help="a file, folder or corpus store (one .txt or .html article works too)")
+    p.add_argument("--json", action="store_true", help="one JSON object per document per line")
+    p.add_argument("--query", help="annotate only the documents matching this query")
+    p.add_argument("--actors", nargs=2, default=["RUS", "PRK"], metavar=("A", "B"),
+                   help="the relationship to score (default RUS PRK)")
+    p.add_argument("--threshold", type=float, default=0.5, help="relevance threshold (default 0.5)")
+    _add_ingest_arguments(p)
+    p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
     p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: the SIMULATED demo corpus)")
