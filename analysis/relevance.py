@@ -31,7 +31,7 @@ Examples
 --------
 >>> import pandas as pd
 >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "language": ["en", "en"], "lead": [None, None],
-...     "title": ["Putin and Kim sign defence pact", "Your Thursday Briefing"],
+...     "title": ["Putin and Kim Jong Un sign defence pact", "Your Thursday Briefing"],
 ...     "text": ["The treaty was signed in Pyongyang.",
 ...              "Russia shelled Kharkiv.\\n\\nSeparately, North Korea tested a missile."]})
 >>> RelevanceScorer().fit().score(docs)[["doc_id", "relevant"]].values.tolist()
