@@ -10,7 +10,7 @@ Examples
 >>> from analysis.datasets import load_demo
 >>> notes = annotate(load_demo(120, random_state=2))   # SIMULATED demo corpus
 >>> sorted(notes.columns)[:4]
-['actors', 'doc_id', 'dup_group', 'is_canonical']
+['actors', 'actors_where', 'doc_id', 'dup_group']
 """
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from .duplicates import duplicate_groups
 from .lineage import wire_origins
 from .relevance import RelevanceScorer
 
+FIELD_ORDER = ["title", "lead", "text"]
+
 
 def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK",
              threshold: float = 0.5) -> pd.DataFrame:
@@ -31,21 +33,28 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``language``, ``actors`` (dict id -> count), ``relevance_score``,
+        ``doc_id``, ``language``, ``actors`` (dict id -> count), ``actors_where`` (dict id ->
+        fields among title, lead, text), ``relevance_score``,
         ``relevant``, ``relevance_evidence`` (list), ``dup_group``, ``is_canonical``,
         ``wire_origin``, ``wire_confidence``, ``wire_signal``, ``wire_evidence``, ``wire_mentions``.
     """
     tagger = ActorTagger().fit()
-    matrix = tagger.transform(corpus).tocsr()
-    actors = []
-    for i in range(matrix.shape[0]):
-        row = matrix.getrow(i)
-        actors.append({tagger.actors_[j]: int(v) for j, v in zip(row.indices, row.data)})
+    mentions = tagger.mentions(corpus)
+    counts = mentions.groupby(["doc_id", "actor"]).size()
+    where = mentions.groupby(["doc_id", "actor"])["field"].agg(lambda f: sorted(set(f), key=FIELD_ORDER.index))
+    actors, actors_where = [], []
+    for doc_id in corpus["doc_id"]:
+        if doc_id in counts.index.get_level_values(0):
+            actors.append({k: int(v) for k, v in counts.loc[doc_id].items()})
+            actors_where.append({k: list(v) for k, v in where.loc[doc_id].items()})
+        else:
+            actors.append({})
+            actors_where.append({})
     relevance = RelevanceScorer(actor_a, actor_b, threshold).fit().score(corpus)
     groups = duplicate_groups(corpus)
     origins = wire_origins(corpus, groups)
     out = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "language": corpus.get("language", pd.Series([None] * len(corpus))).to_numpy(),
-                        "actors": actors})
+                        "actors": actors, "actors_where": actors_where})
     out["relevance_score"] = relevance["score"].to_numpy()
     out["relevant"] = relevance["relevant"].to_numpy()
     out["relevance_evidence"] = relevance["evidence"].to_numpy()
@@ -70,6 +79,7 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "published": info["published"].isoformat() if "published" in info and pd.notna(info["published"]) else None,
             "title": info.get("title") if isinstance(info.get("title"), str) else None,
             "actors": row.actors,
+            "actors_where": row.actors_where,
             "relevance": {"score": round(float(row.relevance_score), 3), "relevant": bool(row.relevant),
                           "evidence": list(row.relevance_evidence)},
             "dup_group": row.dup_group,
@@ -85,7 +95,8 @@ def format_record(record: dict) -> str:
     origin = record["wire_origin"]
     origin_text = "none found" if origin is None else \
         f"{origin['id']} ({origin['confidence']:.2f}, {origin['signal']}: {origin['evidence']})"
-    actors = ", ".join(f"{k} {v}" for k, v in sorted(record["actors"].items(), key=lambda kv: -kv[1])) or "none"
+    actors = ", ".join(f"{k} {v} ({'/'.join(record['actors_where'].get(k, []))})"
+                       for k, v in sorted(record["actors"].items(), key=lambda kv: -kv[1])) or "none"
     relevance = record["relevance"]
     lines = [
         f"{record['doc_id']}  [{record['language'] or '?'}]  {record['outlet'] or ''}  {record['published'] or 'undated'}",

@@ -21,6 +21,8 @@ def test_json_lines_have_the_documented_keys():
     for record in records:
         assert {"doc_id", "language", "actors", "relevance", "dup_group", "wire_origin"} <= set(record)
         assert set(record["relevance"]) == {"score", "relevant", "evidence"}
+        assert set(record["actors_where"]) == set(record["actors"])
+        assert all(set(f) <= {"title", "lead", "text"} for f in record["actors_where"].values())
         assert 0 <= record["relevance"]["score"] <= 1
         assert record["wire_origin"] is None or {"id", "confidence", "evidence"} <= set(record["wire_origin"])
     kcna = [r for r in records if r["outlet"] == "Korean Central News Agency"]
@@ -41,7 +43,7 @@ def test_a_single_pasted_article(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "relevance  1.00 (relevant)" in done.stdout
     assert "wire       reuters" in done.stdout and "[id]" in done.stdout
-    assert "PESKOV 1" in done.stdout
+    assert "PESKOV 1 (text)" in done.stdout and "RUS 2 (title/text)" in done.stdout
 
 
 def test_annotate_a_store_with_a_query(tmp_path):
