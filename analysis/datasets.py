@@ -14,6 +14,7 @@ article in ``truth_*`` columns:
 ``truth_wire_origin``  the wire whose report this article rewrites or copies
 ``truth_is_rewrite_of`` doc_id of the article it rewrites or copies
 ``truth_copy_kind``    ``original``, ``rewrite``, ``syndicated`` (exact copy) or ``near_duplicate``
+``truth_credited``     for rewrites: ``yes`` when the text names the wire, ``no`` when it does not
 ``truth_noise``        ``missing_date``, ``messy_date``, ``mojibake`` or empty
 ``truth_outlet_group`` the outlet's group (``west``, ``russia_state``, ``indonesia``...)
 
@@ -23,8 +24,8 @@ over the following days, with fewer articles at weekends, on top of a
 background of unrelated news. Outlets: 25 (``registry/demo_outlets.csv``):
 wires, Western papers, Russian and North Korean state media, South Korean
 dailies, Indonesian portals. Regional outlets rewrite wire reports in
-another language, adding or dropping quotes and sometimes misspelling a
-name. Noise: exact and near duplicates, syndicated copies, boilerplate
+another language, keeping the report's figures, adding or dropping quotes,
+sometimes misspelling a name, and in a quarter of cases not naming the wire. Noise: exact and near duplicates, syndicated copies, boilerplate
 lines, missing and messy dates, mojibake in a few rows, and one outlet
 (:data:`COVERAGE_GAP`) that publishes nothing for a month.
 
@@ -70,8 +71,12 @@ MISSING_DATE_SHARE = 0.015
 MESSY_DATE_SHARE = 0.01
 MOJIBAKE_SHARE = 0.004
 MISSING_LANGUAGE_TAG_SHARE = 0.10
+UNCREDITED_SHARE = 0.25    # of rewrites that do not name the wire they copy
 TRUTH_COLUMNS = ["truth_story", "truth_event", "truth_frames", "truth_cited", "truth_wire_origin",
-                 "truth_is_rewrite_of", "truth_copy_kind", "truth_noise", "truth_outlet_group"]
+                 "truth_is_rewrite_of", "truth_copy_kind", "truth_credited", "truth_noise", "truth_outlet_group"]
+_TROOPS = [1500, 3000, 8000, 10000, 11000, 12000]
+_CONTAINERS = [1000, 1500, 2000]
+_KO_THOUSANDS = {1500: "1천500", 3000: "3천", 8000: "8천", 10000: "1만", 11000: "1만1천", 12000: "1만2천"}
 
 _MESSY = {"en": "just now", "id": "baru saja", "ru": "вчера вечером", "ko": "방금 전"}
 _BYLINE = {
@@ -217,16 +222,17 @@ class _Generator:
         return names[int(self.rng.choice(len(names), p=p / p.sum()))]
 
     # ---- pieces of text ---------------------------------------------------
-    def _slots(self, lang: str, moment: datetime) -> dict:
+    def _facts(self) -> dict:
+        """The numbers of a story as reported once; rewrites repeat them in their own language."""
+        return {"n_troops": self.choice(_TROOPS), "n_containers": self.choice(_CONTAINERS),
+                "n_detail": int(self.rng.integers(120, 9800))}
+
+    def _slots(self, lang: str, moment: datetime, facts: dict) -> dict:
         return {
             "weekday": self.t["weekdays"][lang][moment.weekday()],
-            "n_troops": self.choice(["1,500", "3,000", "8,000", "10,000", "11,000", "12,000"])
-            if lang == "en" else self.choice(["1.500", "3.000", "8.000", "10.000", "11.000", "12.000"])
-            if lang == "id" else self.choice(["1500", "3000", "8000", "10 000", "11 000", "12 000"])
-            if lang == "ru" else self.choice(["1천500", "3천", "8천", "1만", "1만1천", "1만2천"]),
-            "n_containers": self.choice(["1,000", "1,500", "2,000"]) if lang == "en"
-            else self.choice(["1.000", "1.500", "2.000"]) if lang == "id"
-            else self.choice(["1000", "1500", "2000"]),
+            "n_troops": format_number(facts["n_troops"], lang),
+            "n_containers": format_number(facts["n_containers"], lang),
+            "n_detail": format_number(facts["n_detail"], lang),
         }
 
     def _quote(self, source_key: str, lang: str, slots: dict, misspell: bool) -> str:
@@ -286,10 +292,11 @@ class _Generator:
     # ---- articles -----------------------------------------------------------
     def _article(self, *, outlet_key: str, story: str, event_index: int | None, moment: datetime,
                  frames: list[str], sources: list[str], wire: str | None, misspell: bool,
-                 background_topic: str | None = None) -> dict:
+                 background_topic: str | None = None, facts: dict | None = None, credit: bool = True) -> dict:
         outlet = self.outlet[outlet_key]
         lang = outlet["language"]
-        slots = self._slots(lang, moment)
+        facts = facts or self._facts()
+        slots = self._slots(lang, moment, facts)
         if background_topic is not None:
             spec = self.t["background"][background_topic][lang]
             title = self.choice(spec["headline"])
@@ -300,9 +307,9 @@ class _Generator:
             spec = self.t["stories"][story][lang]
             title = _fill(self.choice(spec["headline"]), slots)
             lead = _fill(self.choice(spec["lead"]), slots)
-            if wire is not None:
+            if wire is not None and credit:
                 lead = self._credit(lead, wire, lang)
-            elif outlet["type"] in {"wire", "state agency"}:
+            elif wire is None and outlet["type"] in {"wire", "state agency"}:
                 lead = self._dateline(outlet_key, lang, moment) + lead
             body = []
             for i, frame in enumerate(frames):
@@ -311,13 +318,15 @@ class _Generator:
                 body.extend(pool[int(j)] for j in picks)
             body.extend(self._quote(s, lang, slots, misspell) for s in sources)
             body.extend(self._context_sentence(lang) for _ in range(int(self.rng.integers(1, 4))))
+            body.append(_fill(self.choice(self.t["detail"][lang]), slots))
             body = [body[int(i)] for i in self.rng.permutation(len(body))]
         lines = [lead, *body]
         if outlet["boilerplate"] and self.rng.random() < 0.6:
             lines.insert(int(self.rng.integers(1, len(lines) + 1)), outlet["boilerplate"])
         lines.append(self._byline(lang))
-        cited = list(dict.fromkeys([*sources, *([wire] if wire else [])]))
+        cited = list(dict.fromkeys([*sources, *([wire] if wire and credit else [])]))
         return {
+            "facts": facts, "truth_credited": "" if wire is None else ("yes" if credit else "no"),
             "outlet_key": outlet_key, "language": lang, "title": title, "text": "\n".join(lines),
             "moment": moment, "truth_story": story, "truth_event": "" if event_index is None else self.events["event_id"][event_index],
             "truth_frames": "|".join(frames), "truth_cited": "|".join(cited), "truth_wire_origin": wire or "",
@@ -352,7 +361,8 @@ class _Generator:
         event_index = self.events["event_id"].index(original["truth_event"])
         record = self._article(outlet_key=outlet_key, story=original["truth_story"], event_index=event_index,
                                moment=min(moment, END), frames=original["truth_frames"].split("|"),
-                               sources=sources, wire=wire, misspell=self.rng.random() < 0.15)
+                               sources=sources, wire=wire, misspell=self.rng.random() < 0.15,
+                               facts=original["facts"], credit=self.rng.random() >= UNCREDITED_SHARE)
         record["truth_is_rewrite_of"] = original["id"]
         return record
 
@@ -491,6 +501,23 @@ class _Generator:
             lines[len(lines) - 1:len(lines) - 1] = [self._context_sentence(lang), note]
             record.update(title=prefix + record["title"], text="\n".join(lines))
         self._finish(record, planted_copy=exact)
+
+
+def format_number(n: int, lang: str) -> str:
+    """A number as each language writes it in the news (1,500 / 1.500 / 1500 / 1천500).
+
+    Examples
+    --------
+    >>> [format_number(12000, lang) for lang in ("en", "id", "ru", "ko")]
+    ['12,000', '12.000', '12 000', '1만2천']
+    """
+    if lang == "ko" and n in _KO_THOUSANDS:
+        return _KO_THOUSANDS[n]
+    if lang == "id":
+        return f"{n:,}".replace(",", ".")
+    if lang == "ru":
+        return f"{n:,}".replace(",", " ") if n >= 10000 else str(n)
+    return f"{n:,}"
 
 
 def format_demo_date(moment: datetime, style: str, zone: str) -> str:
