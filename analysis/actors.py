@@ -83,6 +83,37 @@ def alias_pattern(alias: str, language: str, not_followed_by=()) -> str:
     return rf"(?<![\w.]){core}{tail}(?![\w])" if not body.endswith(".") else rf"(?<![\w.]){core}{tail}"
 
 
+_PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])")
+
+
+def _factored(items) -> str:
+    """One alternation, with the shared left boundary checked once per position, not once per alias.
+
+    Python's ``re`` tries every alternative at every position; hoisting the boundary and a
+    first-character lookahead out of ~300 aliases makes tagging several times faster.
+    """
+    buckets: dict[str, list[str]] = {prefix: [] for prefix in _PREFIXES}
+    first_chars: dict[str, set[str]] = {prefix: set() for prefix in _PREFIXES}
+    rest: list[str] = []
+    for _, group, pattern in items:
+        prefix = next((p for p in _PREFIXES if pattern.startswith(p)), None)
+        if prefix is None:
+            rest.append(f"(?P<{group}>{pattern})")
+            continue
+        core = pattern[len(prefix):]
+        buckets[prefix].append(f"(?P<{group}>{core})")
+        first = re.match(r"\\?(.)", core)
+        if first:
+            char = first.group(1)
+            first_chars[prefix].update({char, char.lower(), char.upper()})
+    parts = []
+    for prefix, alternatives in buckets.items():
+        if alternatives:
+            lookahead = "(?=[" + "".join(re.escape(c) for c in sorted(first_chars[prefix])) + "])"
+            parts.append(f"{prefix}{lookahead}(?:{'|'.join(alternatives)})")
+    return "|".join(parts + rest)
+
+
 @dataclass(frozen=True)
 class Mention:
     """One actor mention: where it is and which alias found it."""
@@ -161,8 +192,7 @@ class ActorTagger(TransformerMixin, BaseEstimator):
             if not items:
                 continue
             items.sort(key=lambda t: -t[0])  # longest alias first: "North Korea" before "Korea"
-            source = "|".join(f"(?P<{g}>{p})" for _, g, p in items)
-            compiled.append(re.compile(source, 0 if case_sensitive else re.IGNORECASE))
+            compiled.append(re.compile(_factored(items), 0 if case_sensitive else re.IGNORECASE))
         return compiled, owners
 
     # -- matching --------------------------------------------------------------
