@@ -18,6 +18,7 @@ line naming the file, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -288,10 +289,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    finally:
+        # join native thread pools (pyarrow) while their libraries are still alive, so that
+        # interpreter shutdown cannot abort after the work is done
+        gc.collect()
+        sys.stdout.flush()
+
+
+def _run(args) -> int:
     from .corpus import SchemaError
     from .readers import IngestError
 
-    args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except (IngestError, SchemaError, FileNotFoundError, ValueError) as exc:

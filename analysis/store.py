@@ -275,11 +275,15 @@ class _StoreWriter:
         frame = frame.copy()
         frame[ORDER] = range(self.order, self.order + len(frame))
         self.order += len(frame)
-        frame[PARTITION] = _month(frame)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        pq.write_to_dataset(table, root_path=str(self.tmp), partition_cols=[PARTITION],
-                            basename_template=f"part-{self.part:05d}-{{i}}.parquet",
-                            existing_data_behavior="overwrite_or_ignore")
+        months = _month(frame)
+        # one plain write per month: pyarrow's dataset writer keeps threads that can abort the
+        # interpreter at exit ("terminate called without an active exception", apache/arrow#36389)
+        for month in sorted(set(months)):
+            folder = self.tmp / f"{PARTITION}={month}"
+            folder.mkdir(exist_ok=True)
+            part = frame[(months == month).to_numpy()]
+            pq.write_table(pa.Table.from_pandas(part, preserve_index=False),
+                           folder / f"part-{self.part:05d}-0.parquet")
         self.part += 1
 
     def finish(self) -> "CorpusStore":
