@@ -38,3 +38,10 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Join pyarrow's native threads before interpreter shutdown (see analysis/__main__.py)."""
+    import gc
+
+    gc.collect()
