@@ -1,0 +1,90 @@
+"""Vectorisers: tokenisers per language, the concept bridge, and the scikit-learn contract."""
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.pipeline import make_pipeline
+
+from analysis.vectorize import HashingTextVectorizer, MultilingualTokenizer, TextVectorizer
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("The leaders signed treaties", "en", ["leader", "sign", "treati"]),
+    ("Perjanjian itu dirundingkan para pemimpin", "id", ["janji", "runding", "pimpin"]),
+    ("Договоры подписаны лидерами", "ru", ["договор", "подписа", "лидер"]),
+    ("조약은 지도자들이 서명했다", "ko", ["조약", "지도자", "서명"]),
+])
+def test_tokenizer_per_language(text, language, expected):
+    tokens = MultilingualTokenizer(concept_bridge=False)(text, language)
+    assert [t for t in tokens if t in expected] == expected
+
+
+@pytest.mark.parametrize("text, language", [
+    ("North Korea and Russia", "en"), ("Korea Utara dan Rusia", "id"), ("Korut dan Rusia", "id"),
+    ("КНДР и Россия", "ru"), ("Северная Корея и Российская Федерация", "ru"), ("북한과 러시아", "ko"),
+    ("조선민주주의인민공화국과 로씨야", "ko"),
+])
+def test_concept_bridge_gives_the_same_tokens_in_every_language(text, language):
+    assert MultilingualTokenizer()(text, language) == ["@PRK", "@RUS"]
+
+
+def test_bridge_pulls_an_indonesian_and_an_english_article_on_one_event_together():
+    docs = pd.DataFrame({
+        "title": ["Russian parliament ratifies treaty with North Korea", "Duma Rusia ratifikasi perjanjian dengan Korut",
+                  "Central bank holds interest rates", "Heavy rain floods the capital"],
+        "lead": [None] * 4,
+        "text": ["The State Duma voted to ratify the partnership treaty with Pyongyang, Peskov said.",
+                 "Majelis rendah Rusia meratifikasi perjanjian kemitraan dengan Pyongyang, kata Peskov.",
+                 "Economists had expected the decision; markets were calm.",
+                 "Residents were told to avoid travel; several roads were closed."],
+        "language": ["en", "id", "en", "en"]})
+    bridged = cosine_similarity(TextVectorizer(min_df=1, max_df=1.0).fit_transform(docs))
+    plain = cosine_similarity(TextVectorizer(min_df=1, max_df=1.0, concept_bridge=False).fit_transform(docs))
+    assert bridged[0, 1] > bridged[2, 3]
+    assert bridged[0, 1] > plain[0, 1]  # the bridge is what brings the two languages together
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from analysis.datasets import load_demo
+
+    return load_demo(300, random_state=4)  # SIMULATED
+
+
+@pytest.mark.parametrize("make", [lambda: TextVectorizer(), lambda: TextVectorizer(analyzer="chars"),
+                                  lambda: HashingTextVectorizer(n_features=2**14)])
+def test_transformer_contract(demo, make):
+    vectorizer = make()
+    cloned = clone(vectorizer)
+    assert cloned.get_params() == vectorizer.get_params()
+    with pytest.raises(NotFittedError):
+        vectorizer.transform(demo)
+    matrix = vectorizer.fit_transform(demo)
+    assert matrix.shape[0] == len(demo) and matrix.shape[1] == len(vectorizer.get_feature_names_out())
+    again = make().fit(demo).transform(demo)
+    assert abs(matrix - again).max() < 1e-6  # deterministic
+    reduced = make_pipeline(make(), TruncatedSVD(n_components=5, random_state=0)).fit_transform(demo)
+    assert reduced.shape == (len(demo), 5)
+    restored = pickle.loads(pickle.dumps(vectorizer))
+    assert abs(restored.transform(demo.head(5)) - matrix[:5]).max() < 1e-6
+
+
+def test_hashing_idf_learns_chunk_by_chunk(demo):
+    whole = HashingTextVectorizer(n_features=2**14).fit(demo)
+    chunked = HashingTextVectorizer(n_features=2**14)
+    for start in range(0, len(demo), 100):
+        chunked.partial_fit(demo.iloc[start:start + 100])
+    assert chunked.n_documents_ == whole.n_documents_ == len(demo)
+    assert np.array_equal(chunked.document_frequency_, whole.document_frequency_)
+
+
+def test_plain_strings_are_accepted():
+    matrix = TextVectorizer(min_df=1, max_df=1.0).fit_transform(["Putin met Kim Jong Un", "Putin visited Pyongyang"])
+    assert matrix.shape[0] == 2
