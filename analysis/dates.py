@@ -257,8 +257,8 @@ def _parse_uncached(text: str, dayfirst: bool | None, tz) -> ParsedDate:
     try:
         dt = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
     except ValueError:
-        pass
-    else:
+        dt = None  # not ISO 8601: the RFC 822 and local-format parsers below try next
+    if dt is not None:
         precision = "day" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "second"
         return _finish(dt, precision, tz=tz)
     # 4. RFC 822 (RSS pubDate)

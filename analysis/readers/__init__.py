@@ -122,6 +122,7 @@ def read_head(path: Path, size: int = 65536) -> bytes:
     """
     parts: list[bytes] = []
     got = 0
+    truncated = False
     try:
         with open_binary(path) as fh:
             while got < size:
@@ -131,9 +132,13 @@ def read_head(path: Path, size: int = 65536) -> bytes:
                 parts.append(block)
                 got += len(block)
     except EOFError:
-        pass
+        # truncated compressed file: detection works on what could be read, and the reader
+        # that streams the whole file raises an IngestError naming the row where it stops
+        truncated = True
     except (OSError, lzma.LZMAError) as exc:
         raise IngestError(path, f"the file is truncated or corrupt; cannot decompress it ({exc})") from None
+    if truncated and not parts:
+        raise IngestError(path, "the file is truncated: nothing could be decompressed")
     return b"".join(parts)
 
 
