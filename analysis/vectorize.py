@@ -21,22 +21,26 @@ Examples
 --------
 >>> tokens = MultilingualTokenizer()
 >>> tokens("Korut dan Rusia merundingkan perjanjian", "id")
-['@PRK', '@RUS', 'runding', 'janji']
+['@PRK', '@RUS', '@SUMMIT', '@TREATY']
 >>> tokens("Путин подписал договор с КНДР", "ru")
-['@PUTIN', 'подписа', 'договор', '@PRK']
+['@PUTIN', '@SIGN', '@TREATY', '@PRK']
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
+
+from . import config
 
 _WORD_RE = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _KIWI_TAGS = {"NNG", "NNP", "VV", "VA", "SL", "XR"}
@@ -65,13 +69,16 @@ def _snowball(language: str):
 
 @lru_cache(maxsize=16)
 def stop_words(language: str) -> frozenset:
-    """Stop words of ``language`` (ISO 639-1) from stopwordsiso; empty when it has none."""
+    """Stop words of ``language`` (ISO 639-1): stopwordsiso's list and ``registry/stopwords.yaml``."""
     import stopwordsiso
 
+    extra = yaml.safe_load((config.REGISTRY_DIR / "stopwords.yaml").read_text(encoding="utf-8")) or {}
+    words = {str(w).casefold() for w in extra.get(language, [])}
     try:
-        return frozenset(w.casefold() for w in stopwordsiso.stopwords(language))
+        words |= {w.casefold() for w in stopwordsiso.stopwords(language)}
     except (KeyError, ValueError):
-        return frozenset()
+        pass  # stopwordsiso has no list for this language: the registry's extra words only
+    return frozenset(words)
 
 
 @lru_cache(maxsize=500_000)
@@ -83,19 +90,90 @@ def _stem(word: str, language: str) -> str:
     return word
 
 
+CONCEPTS_FILE = config.REGISTRY_DIR / "concepts.yaml"
+
+
+@lru_cache(maxsize=8)
+def load_concept_glossary(path: str | None = None) -> dict:
+    """The concept glossary (concept -> ``{"label", "terms": {language: [term, ...]}}``) from YAML.
+
+    Examples
+    --------
+    >>> load_concept_glossary()["RATIFY"]["terms"]["id"][:2]
+    ['ratifikasi', 'meratifikasi']
+    """
+    source = Path(path or CONCEPTS_FILE)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("terms"), dict) or "label" not in entry:
+            raise ValueError(f"{source}: concept {key} needs a label and terms per language")
+    return data
+
+
+@lru_cache(maxsize=32)
+def _glossary_table(path: str | None, language: str | None) -> tuple[dict, frozenset, int]:
+    """Token sequence -> concept for one language, the terms tokenised like the documents."""
+    words = MultilingualTokenizer(concept_bridge=False)._words
+    table: dict[tuple, str] = {}
+    for concept, entry in load_concept_glossary(path).items():
+        for lang, terms in entry["terms"].items():
+            if language is not None and lang != language:
+                continue
+            for term in terms:
+                key = tuple(words(str(term), language))
+                if key:
+                    table.setdefault(key, concept)
+    return table, frozenset(k[0] for k in table), max(map(len, table), default=0)
+
+
+def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> list[str]:
+    """Replace glossary terms in a token list by ``@CONCEPT`` tokens, the longest match first.
+
+    Examples
+    --------
+    >>> apply_glossary(["feder", "council", "approv", "ratif"], "en")
+    ['@UPPER_HOUSE', 'approv', '@RATIFY']
+    """
+    table, firsts, longest = _glossary_table(None if glossary is None else str(glossary), language)
+    out, i, n = [], 0, len(tokens)
+    while i < n:
+        if tokens[i] in firsts:
+            for width in range(min(longest, n - i), 0, -1):
+                concept = table.get(tuple(tokens[i:i + width]))
+                if concept is not None:
+                    out.append(f"@{concept}")
+                    i += width
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _keep_morpheme(morpheme) -> bool:
+    return morpheme.tag in _KIWI_TAGS and len(morpheme.form) > 1 and morpheme.form not in stop_words("ko")
+
+
 class MultilingualTokenizer:
     """Callable ``(text, language) -> tokens`` with the concept bridge.
 
     Parameters
     ----------
     concept_bridge : bool, default=True
-        Replace registry actors and places by canonical tokens (``@RUS``).
+        Replace registry actors and places (``@RUS``) and glossary concepts (``@RATIFY``) by
+        canonical tokens.
     stem : bool, default=True
+    glossary : str or Path, optional
+        Concept glossary; the packaged ``registry/concepts.yaml`` when None.
     """
 
-    def __init__(self, concept_bridge: bool = True, stem: bool = True):
+    def __init__(self, concept_bridge: bool = True, stem: bool = True, glossary=None):
         self.concept_bridge = concept_bridge
         self.stem = stem
+        self.glossary = glossary
         self._tagger = None
 
     def __getstate__(self):  # the compiled tagger is rebuilt after pickling
@@ -107,7 +185,7 @@ class MultilingualTokenizer:
         if not text.strip():
             return []
         if language == "ko":
-            return [t.form.casefold() for t in _kiwi().tokenize(text) if t.tag in _KIWI_TAGS and len(t.form) > 1]
+            return [t.form.casefold() for t in _kiwi().tokenize(text) if _keep_morpheme(t)]
         stops = stop_words(language) if language else frozenset()
         words = [w.casefold() for w in _WORD_RE.findall(text)]
         words = [w for w in words if len(w) > 1 and w not in stops]
@@ -130,14 +208,14 @@ class MultilingualTokenizer:
             self._tagger = ActorTagger().fit()
         spans = self._tagger.find(text, language)
         if language == "ko":
-            return self._korean_with_spans(text, spans, morphemes)
+            return apply_glossary(self._korean_with_spans(text, spans, morphemes), language, self.glossary)
         tokens, cursor = [], 0
         for start, end, actor, _ in spans:
             tokens.extend(self._words(text[cursor:start], language))
             tokens.append(f"@{actor}")
             cursor = end
         tokens.extend(self._words(text[cursor:], language))
-        return tokens
+        return apply_glossary(tokens, language, self.glossary)
 
     @staticmethod
     def _korean_with_spans(text: str, spans, morphemes=None) -> list[str]:
@@ -149,7 +227,7 @@ class MultilingualTokenizer:
                 k += 1
             if k < len(spans) and spans[k][0] <= morpheme.start < spans[k][1]:
                 continue  # inside an actor mention: the canonical token stands for it
-            if morpheme.tag in _KIWI_TAGS and len(morpheme.form) > 1:
+            if _keep_morpheme(morpheme):
                 tokens.append(morpheme.form.casefold())
         tokens.extend(f"@{span[2]}" for span in spans[k:])
         return tokens
@@ -157,40 +235,122 @@ class MultilingualTokenizer:
 
 def _documents(X) -> tuple[list[str], list[str | None]]:
     """Texts and languages from a corpus table, a Series or a list of strings."""
+    heads, bodies, languages = _fields(X)
+    return [f"{h}\n{b}" if h else b for h, b in zip(heads, bodies)], languages
+
+
+def _column(X: pd.DataFrame, name: str) -> list[str]:
+    if name not in X:
+        return [""] * len(X)
+    return [v if isinstance(v, str) else "" for v in X[name].tolist()]
+
+
+def _fields(X) -> tuple[list[str], list[str], list[str | None]]:
+    """Head (title and lead), body and language of every document.
+
+    When a table has no lead, the first paragraph of the text stands in for it: news articles
+    put the story in the headline and the first paragraph, and the rest (quotes, background,
+    boilerplate) is shared between stories.
+    """
     if isinstance(X, pd.DataFrame):
-        parts = [X[c].fillna("").astype("str") for c in ("title", "lead", "text") if c in X]
-        if not parts:
+        if not any(c in X for c in ("title", "lead", "text")):
             raise ValueError("the corpus table has none of the columns title, lead, text")
-        joined = parts[0]
-        for p in parts[1:]:
-            joined = joined + "\n" + p
+        heads, bodies = [], []
+        for title, lead, text in zip(_column(X, "title"), _column(X, "lead"), _column(X, "text")):
+            if not lead.strip() and text:
+                first, _, rest = text.strip().partition("\n")
+                lead, text = first, rest
+            heads.append(f"{title}\n{lead}".strip())
+            bodies.append(text)
         languages = X["language"].tolist() if "language" in X else [None] * len(X)
-        return joined.tolist(), [lang if isinstance(lang, str) else None for lang in languages]
-    texts = [t if isinstance(t, str) else "" for t in X]
-    return texts, [None] * len(texts)
+        return heads, bodies, [lang if isinstance(lang, str) else None for lang in languages]
+    texts = [t if isinstance(t, str) else "" for t in X]  # a bare string is all head
+    return texts, [""] * len(texts), [None] * len(texts)
 
 
 def _identity(tokens):
     return tokens
 
 
-def tokenize_documents(X, *, concept_bridge: bool = True) -> list[list[str]]:
-    """Tokens of every document; Korean documents go to Kiwi in one batch (about 4x faster)."""
-    texts, languages = _documents(X)
-    tokenizer = MultilingualTokenizer(concept_bridge=concept_bridge)
-    korean = [i for i, lang in enumerate(languages) if lang == "ko" and texts[i]]
-    morphemes = dict(zip(korean, _kiwi().tokenize([texts[i] for i in korean]))) if korean else {}
-    return [tokenizer(text, lang, morphemes=morphemes.get(i)) for i, (text, lang) in enumerate(zip(texts, languages))]
+def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True
+                    ) -> tuple[list[list[str]], list[list[str]]]:
+    """Head tokens (title and lead) and body tokens of every document.
+
+    Korean documents go to Kiwi in one batch (about 4x faster than one by one).
+
+    Parameters
+    ----------
+    X : DataFrame or list of str
+    concept_bridge : bool, default=True
+    glossary : str or Path, optional
+        Concept glossary (default: the packaged ``registry/concepts.yaml``).
+    body : bool, default=True
+        False skips the body (its token lists are empty): quicker when only heads are used.
+    """
+    heads, bodies, languages = _fields(X)
+    if not body:
+        bodies = [""] * len(bodies)
+    tokenizer = MultilingualTokenizer(concept_bridge=concept_bridge, glossary=glossary)
+    korean = [i for i, lang in enumerate(languages) if lang == "ko"]
+    morphemes: dict = {}
+    if korean:
+        analysed = iter(_kiwi().tokenize([part for i in korean for part in (heads[i], bodies[i])]))
+        morphemes = {i: (next(analysed), next(analysed)) for i in korean}
+    head_tokens, body_tokens = [], []
+    for i, (head, text, lang) in enumerate(zip(heads, bodies, languages)):
+        head_m, body_m = morphemes.get(i, (None, None))
+        head_tokens.append(tokenizer(head, lang, morphemes=head_m) if head else [])
+        body_tokens.append(tokenizer(text, lang, morphemes=body_m) if text else [])
+    return head_tokens, body_tokens
 
 
-class TextVectorizer(TransformerMixin, BaseEstimator):
+def tokenize_documents(X, *, concept_bridge: bool = True, glossary=None) -> list[list[str]]:
+    r"""Tokens of every document, head then body (see :func:`tokenize_fields`).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"title": ["Duma ratifies the treaty"], "lead": [""],
+    ...                      "text": ["Lawmakers voted.\nPeskov spoke."], "language": ["en"]})
+    >>> tokenize_documents(docs)
+    [['@LOWER_HOUSE', '@RATIFY', '@TREATY', '@PARLIAMENT', 'vote', '@PESKOV', 'spoke']]
+    """
+    heads, bodies = tokenize_fields(X, concept_bridge=concept_bridge, glossary=glossary)
+    return [h + b for h, b in zip(heads, bodies)]
+
+
+class _FieldWeighting:
+    """Shared by the vectorisers: one vector per document from its head and a down-weighted body."""
+
+    def _field_tokens(self, X):
+        return tokenize_fields(X, concept_bridge=self.concept_bridge, glossary=self.glossary,
+                               body=self.body_weight > 0)
+
+    def _combine(self, head, body):
+        """``normalize(head + body_weight * body)``, each part l2-normalised first."""
+        if self.body_weight <= 0:
+            return normalize(head, copy=False)
+        return normalize(normalize(head) + self.body_weight * normalize(body), copy=False)
+
+
+class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     """TF-IDF over language-aware tokens (or character n-grams), with the concept bridge.
+
+    News articles tell their story in the headline and first paragraph; the rest (quotes,
+    background, boilerplate) is shared between stories. So each document's vector is built
+    from its **head** (title and lead, or the text's first paragraph when there is no lead),
+    plus its body weighted by ``body_weight``. On the simulated demo, adding the body at
+    weight 1 drops the agreement with the planted stories (ARI) from about 0.85 to about 0.3.
 
     Parameters
     ----------
     analyzer : {"words", "chars"}, default="words"
-        ``chars``: character 3-5-grams inside word boundaries, language-agnostic.
+        ``chars``: character 3-5-grams inside word boundaries, language-agnostic (whole text).
     concept_bridge : bool, default=True
+        Map registry actors and glossary concepts to shared tokens across languages.
+    glossary : str or Path, optional
+        Concept glossary; None uses the packaged ``registry/concepts.yaml``.
+    body_weight : float, default=0.0
+        Weight of the body against the head (0 ignores the body and skips tokenising it).
     min_df : int or float, default=2
     max_df : float, default=0.5
     max_features : int, optional
@@ -199,60 +359,73 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     vectorizer_ : sklearn.feature_extraction.text.TfidfVectorizer
+
+    Examples
+    --------
+    >>> from analysis.datasets import load_demo
+    >>> demo = load_demo(200)  # SIMULATED
+    >>> X = TextVectorizer().fit_transform(demo)
+    >>> X.shape[0], "@TREATY" in set(TextVectorizer().fit(demo).get_feature_names_out())
+    (200, True)
     """
 
-    def __init__(self, analyzer="words", concept_bridge=True, min_df=2, max_df=0.5, max_features=None,
-                 sublinear_tf=True):
+    def __init__(self, analyzer="words", concept_bridge=True, glossary=None, body_weight=0.0, min_df=2, max_df=0.5,
+                 max_features=None, sublinear_tf=True):
         self.analyzer = analyzer
         self.concept_bridge = concept_bridge
+        self.glossary = glossary
+        self.body_weight = body_weight
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
 
-    def _token_lists(self, X):
-        return tokenize_documents(X, concept_bridge=self.concept_bridge)
-
     def _inner(self):
+        common = dict(min_df=self.min_df, max_df=self.max_df, max_features=self.max_features,
+                      sublinear_tf=self.sublinear_tf, dtype=np.float32)
         if self.analyzer == "chars":
-            return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=self.min_df, max_df=self.max_df,
-                                   max_features=self.max_features, sublinear_tf=self.sublinear_tf, dtype=np.float32)
+            return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common)
         if self.analyzer != "words":
             raise ValueError(f"analyzer must be 'words' or 'chars', not {self.analyzer!r}")
-        return TfidfVectorizer(analyzer=_identity, min_df=self.min_df, max_df=self.max_df,
-                               max_features=self.max_features, sublinear_tf=self.sublinear_tf, dtype=np.float32)
-
-    def _inputs(self, X):
-        return _documents(X)[0] if self.analyzer == "chars" else self._token_lists(X)
+        return TfidfVectorizer(analyzer=_identity, **common)
 
     def fit(self, X, y=None):
-        self.vectorizer_ = self._inner().fit(self._inputs(X))
+        self.fit_transform(X)
         return self
 
     def fit_transform(self, X, y=None):
         self.vectorizer_ = self._inner()
-        return self.vectorizer_.fit_transform(self._inputs(X))
+        if self.analyzer == "chars":
+            return self.vectorizer_.fit_transform(_documents(X)[0])
+        heads, bodies = self._field_tokens(X)
+        self.vectorizer_.fit([h + b for h, b in zip(heads, bodies)])
+        return self._combine(self.vectorizer_.transform(heads), self.vectorizer_.transform(bodies))
 
     def transform(self, X):
         check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(self._inputs(X))
+        if self.analyzer == "chars":
+            return self.vectorizer_.transform(_documents(X)[0])
+        heads, bodies = self._field_tokens(X)
+        return self._combine(self.vectorizer_.transform(heads), self.vectorizer_.transform(bodies))
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.get_feature_names_out()
 
 
-class HashingTextVectorizer(TransformerMixin, BaseEstimator):
+class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     """Streaming TF-IDF: hashed language-aware tokens, IDF learnt chunk by chunk.
 
     Memory is bounded by ``n_features`` (document frequencies) and one chunk; nothing
     dense is ever built. ``partial_fit`` may be called on successive chunks, then
-    ``transform`` each chunk.
+    ``transform`` each chunk. Head and body are weighted as in :class:`TextVectorizer`.
 
     Parameters
     ----------
     n_features : int, default=2**20
     concept_bridge : bool, default=True
+    glossary : str or Path, optional
+    body_weight : float, default=0.0
     sublinear_tf : bool, default=True
 
     Attributes
@@ -261,18 +434,20 @@ class HashingTextVectorizer(TransformerMixin, BaseEstimator):
     n_documents_ : int
     """
 
-    def __init__(self, n_features=2**20, concept_bridge=True, sublinear_tf=True):
+    def __init__(self, n_features=2**20, concept_bridge=True, glossary=None, body_weight=0.0, sublinear_tf=True):
         self.n_features = n_features
         self.concept_bridge = concept_bridge
+        self.glossary = glossary
+        self.body_weight = body_weight
         self.sublinear_tf = sublinear_tf
 
-    def _counts(self, X):
-        hasher = HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
-                                   norm=None, dtype=np.float32)
-        return hasher.transform(tokenize_documents(X, concept_bridge=self.concept_bridge))
+    def _hasher(self):
+        return HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
+                                 norm=None, dtype=np.float32)
 
     def partial_fit(self, X, y=None):
-        counts = self._counts(X)
+        heads, bodies = self._field_tokens(X)
+        counts = self._hasher().transform([h + b for h, b in zip(heads, bodies)])
         if not hasattr(self, "document_frequency_"):
             self.document_frequency_ = np.zeros(self.n_features, dtype=np.int64)
             self.n_documents_ = 0
@@ -286,14 +461,18 @@ class HashingTextVectorizer(TransformerMixin, BaseEstimator):
                 delattr(self, name)
         return self.partial_fit(X)
 
-    def transform(self, X):
-        check_is_fitted(self, "document_frequency_")
-        counts = self._counts(X).tocsr()
+    def _weighted(self, tokens, idf):
+        counts = self._hasher().transform(tokens).tocsr()
         if self.sublinear_tf:
             counts.data = 1.0 + np.log(counts.data)
-        idf = np.log((1.0 + self.n_documents_) / (1.0 + self.document_frequency_)) + 1.0
-        weighted = counts @ sparse.diags(idf.astype(np.float32))
-        return normalize(weighted.tocsr(), norm="l2", copy=False)
+        return (counts @ idf).tocsr()
+
+    def transform(self, X):
+        check_is_fitted(self, "document_frequency_")
+        heads, bodies = self._field_tokens(X)
+        idf = sparse.diags((np.log((1.0 + self.n_documents_) / (1.0 + self.document_frequency_)) + 1.0
+                            ).astype(np.float32))
+        return self._combine(self._weighted(heads, idf), self._weighted(bodies, idf))
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "document_frequency_")
