@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
@@ -46,7 +45,7 @@ _CASE_SENSITIVE_RE = re.compile(r"^[A-ZА-ЯЁ]{2,5}$")
 @lru_cache(maxsize=8)
 def load_actor_registry(path: str | None = None) -> dict:
     """The actor registry as a dict (entity id -> entry), read from YAML."""
-    data = yaml.safe_load(Path(path or ACTORS_FILE).read_text(encoding="utf-8"))
+    data = config.read_yaml(Path(path or ACTORS_FILE))
     for key, entry in data.items():
         if "aliases" not in entry or "label" not in entry:
             raise ValueError(f"{path or ACTORS_FILE}: entity {key} needs a label and aliases")

@@ -52,7 +52,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import config
 
@@ -107,7 +106,7 @@ _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "A
 @lru_cache(maxsize=1)
 def demo_spec() -> dict:
     """The demo's templates, outlets and events, read from the package's data files."""
-    templates = yaml.safe_load((config.REGISTRY_DIR / "demo_templates.yaml").read_text(encoding="utf-8"))
+    templates = config.read_yaml(config.REGISTRY_DIR / "demo_templates.yaml")
     outlets = pd.read_csv(config.REGISTRY_DIR / "demo_outlets.csv", dtype="str", keep_default_na=False)
     events = pd.read_csv(config.REGISTRY_DIR / "demo_events.csv", dtype="str", keep_default_na=False)
     from .registry import OutletRegistry

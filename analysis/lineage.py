@@ -39,7 +39,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from . import config
 
@@ -54,7 +53,7 @@ WIRE_DOMAINS = {"reuters": "reuters.com", "ap": "apnews.com", "afp": "afp.com", 
 @lru_cache(maxsize=2)
 def load_wire_patterns(path: str | None = None) -> dict:
     """Compiled dateline and credit patterns per wire."""
-    data = yaml.safe_load(open(path or WIRES_FILE, encoding="utf-8"))
+    data = config.read_yaml(path or WIRES_FILE)
     compiled = {}
     for wire, entry in data.items():
         compiled[wire] = {
