@@ -161,6 +161,50 @@ def cmd_annotate(args) -> int:
     return 0
 
 
+def cmd_cluster(args) -> int:
+    from pathlib import Path as _Path
+
+    from .cluster import cluster_corpus, clusters_over_time
+    from .corpus import ingest
+
+    path = _Path(args.path)
+    if (path / "corpus").is_dir():
+        from .store import open_store
+
+        corpus = open_store(path).read()
+    else:
+        corpus, _ = ingest([path], _ingest_options(args))
+    if args.query:
+        from .query import filter_corpus
+
+        corpus = filter_corpus(corpus, args.query)
+    if args.skip_duplicates and "is_exact_duplicate" in corpus:
+        corpus = corpus[~corpus["is_exact_duplicate"].fillna(False).astype(bool)].reset_index(drop=True)
+    if args.k != "auto" and not args.k.isdigit():
+        raise ValueError(f"-k must be a whole number or 'auto', not {args.k!r}")
+    k = "auto" if args.k == "auto" else int(args.k)
+    result = cluster_corpus(corpus, n_clusters=k, method=args.method, stability_runs=args.stability_runs,
+                            random_state=args.seed)
+    out = _Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    result.summary.to_csv(out / "clusters.csv", index=False)
+    result.assignments(corpus).to_csv(out / "assignments.csv", index=False)
+    result.terms.to_csv(out / "cluster_terms.csv", index=False)
+    result.representatives.to_csv(out / "representatives.csv", index=False)
+    if result.k_table is not None:
+        result.k_table.to_csv(out / "k_selection.csv", index=False)
+    if result.stability is not None:
+        result.stability.clusters.to_csv(out / "stability.csv", index=False)
+        result.stability.runs.to_csv(out / "stability_runs.csv", index=False)
+    if "published" in corpus and corpus["published"].notna().any():
+        clusters_over_time(corpus, result.labels, freq=args.freq).to_csv(out / "clusters_over_time.csv", index=False)
+    columns = ["cluster", "size", "label", "headline"] + (["verdict"] if "verdict" in result.summary else [])
+    if not args.quiet:
+        print(result.summary[columns].to_string(index=False, max_colwidth=60))
+        print(f"\n{len(corpus):,} documents in {result.clusterer.n_clusters_} clusters; tables in {out}")
+    return 0
+
+
 def cmd_report(args) -> int:
     from .report import build_report
 
@@ -257,6 +301,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.5, help="relevance threshold (default 0.5)")
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("cluster", help="cluster documents into stories; write tables (sizes, terms, stability, time)")
+    p.add_argument("path", help="a file, folder or corpus store")
+    p.add_argument("--out", required=True, help="folder for the CSV tables")
+    p.add_argument("-k", default="auto", help="number of clusters, or 'auto' (best silhouette over 10..40)")
+    p.add_argument("--method", choices=["kmeans", "minibatch", "agglomerative", "hdbscan"], default="kmeans")
+    p.add_argument("--query", help="cluster only the documents matching this query")
+    p.add_argument("--skip-duplicates", action="store_true", help="leave exact duplicates out")
+    p.add_argument("--stability-runs", type=int, default=3, help="seed and bootstrap refits each (0: none)")
+    p.add_argument("--freq", default="W", help="period of clusters_over_time.csv: D, W or M (default W)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--quiet", action="store_true")
+    _add_ingest_arguments(p)
+    p.set_defaults(func=cmd_cluster)
 
     p = sub.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
     p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: the SIMULATED demo corpus)")

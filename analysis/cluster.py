@@ -629,3 +629,83 @@ def agreement_with_truth(labels, truth, *, mask=None) -> dict:
         labels, truth = labels[np.asarray(mask)], truth[np.asarray(mask)]
     return {"ari": float(adjusted_rand_score(truth, labels)),
             "nmi": float(normalized_mutual_info_score(truth, labels)), "n": int(len(labels))}
+
+
+@dataclass
+class StreamResult:
+    """Labels of a corpus clustered chunk by chunk (:func:`cluster_stream`)."""
+
+    labels: np.ndarray
+    distances: np.ndarray
+    cluster_centers: np.ndarray
+    n_documents: int
+    svd_sample: int
+
+
+def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100, svd_sample=50_000,
+                   body_weight=0.0, random_state=0, progress=None) -> StreamResult:
+    """Vectorise and cluster a corpus too large for memory, one chunk at a time.
+
+    Each chunk (a corpus table) is tokenised once into hashed counts (sparse, a few dozen
+    numbers per document); the IDF is learnt as chunks arrive; the LSA is fitted on a seeded
+    random sample of ``svd_sample`` documents; every document is projected to ``n_components``
+    float32 numbers; mini-batch k-means clusters them. No dense document-term matrix exists
+    at any point: memory is about ``n_documents * (n_components * 4 + 12 * tokens)`` bytes.
+
+    Parameters
+    ----------
+    chunks : iterable of DataFrame
+        For instance ``analysis.datasets.iter_demo_records`` through ``standardise``, or
+        ``CorpusStore.read`` month by month.
+    n_clusters, n_components, random_state : as :class:`StoryClusterer`.
+    n_features : int, default=2**20
+        Hashing width.
+    svd_sample : int, default=50_000
+    progress : callable, optional
+        Called with the number of documents done after each chunk.
+
+    Examples
+    --------
+    >>> from analysis.datasets import load_demo
+    >>> demo = load_demo(600)  # SIMULATED
+    >>> result = cluster_stream([demo.iloc[:300], demo.iloc[300:]], n_clusters=10, n_features=2**16)
+    >>> result.labels.shape, result.n_documents
+    ((600,), 600)
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    from .vectorize import HashingTextVectorizer
+
+    vectorizer = HashingTextVectorizer(n_features=n_features, body_weight=body_weight)
+    counts, done = [], 0
+    for chunk in chunks:
+        chunk_counts = vectorizer.count_fields(chunk)
+        vectorizer.partial_fit(None, counts=chunk_counts)
+        counts.append(chunk_counts)
+        done += chunk_counts[0].shape[0]
+        if progress is not None:
+            progress(done)
+    if done < 3:
+        raise ValueError(f"clustering needs at least 3 documents, got {done}")
+    # weight chunk by chunk, freeing the raw counts as we go
+    weighted = []
+    while counts:
+        weighted.append(vectorizer.weight_counts(counts.pop(0)))
+    X = sparse.vstack(weighted, format="csr")
+    del weighted
+    rng = np.random.default_rng(random_state)
+    sample = np.sort(rng.choice(done, size=min(svd_sample, done), replace=False))
+    components = max(1, min(int(n_components), len(sample) - 1))
+    svd = TruncatedSVD(n_components=components, random_state=random_state).fit(X[sample])
+    embedding = np.empty((done, components), dtype=np.float32)
+    step = 100_000
+    for start in range(0, done, step):
+        embedding[start:start + step] = normalize(svd.transform(X[start:start + step]))
+    del X
+    model = MiniBatchKMeans(n_clusters=int(n_clusters), batch_size=4096, n_init=1, random_state=random_state,
+                            init_size=min(done, max(3 * int(n_clusters), 20_000))).fit(embedding)
+    labels = _relabel_by_size(model.labels_)
+    centres = _centres(embedding, labels, int(labels.max()) + 1)
+    similarity = np.einsum("ij,ij->i", embedding, centres[labels])
+    return StreamResult(labels=labels, distances=np.clip(1.0 - similarity, 0.0, 2.0), cluster_centers=centres,
+                        n_documents=done, svd_sample=len(sample))

@@ -452,14 +452,21 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         return HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
                                  norm=None, dtype=np.float32)
 
-    def partial_fit(self, X, y=None):
+    def count_fields(self, X):
+        """Raw hashed term counts of the heads and the bodies (sparse), before any weighting."""
         heads, bodies = self._field_tokens(X)
-        counts = self._hasher().transform([h + b for h, b in zip(heads, bodies)])
+        hasher = self._hasher()
+        return hasher.transform(heads).tocsr(), hasher.transform(bodies).tocsr()
+
+    def partial_fit(self, X, y=None, *, counts=None):
+        """Add a chunk's document frequencies; ``counts``: its :meth:`count_fields`, when already made."""
+        head, body = self.count_fields(X) if counts is None else counts
         if not hasattr(self, "document_frequency_"):
             self.document_frequency_ = np.zeros(self.n_features, dtype=np.int64)
             self.n_documents_ = 0
-        self.document_frequency_ += np.bincount(counts.indices, minlength=self.n_features)
-        self.n_documents_ += counts.shape[0]
+        present = (head + body).tocsr()
+        self.document_frequency_ += np.bincount(present.indices, minlength=self.n_features)
+        self.n_documents_ += present.shape[0]
         return self
 
     def fit(self, X, y=None):
@@ -468,18 +475,23 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
                 delattr(self, name)
         return self.partial_fit(X)
 
-    def _weighted(self, tokens, idf):
-        counts = self._hasher().transform(tokens).tocsr()
+    def _weighted(self, counts, idf):
+        counts = counts.tocsr(copy=True).astype(np.float32)
         if self.sublinear_tf:
             counts.data = 1.0 + np.log(counts.data)
         return (counts @ idf).tocsr()
 
-    def transform(self, X):
+    def weight_counts(self, counts):
+        """TF-IDF vectors from :meth:`count_fields` output (so a chunk is tokenised only once)."""
         check_is_fitted(self, "document_frequency_")
-        heads, bodies = self._field_tokens(X)
         idf = sparse.diags((np.log((1.0 + self.n_documents_) / (1.0 + self.document_frequency_)) + 1.0
                             ).astype(np.float32))
-        return self._combine(self._weighted(heads, idf), self._weighted(bodies, idf))
+        head, body = counts
+        return self._combine(self._weighted(head, idf), self._weighted(body, idf))
+
+    def transform(self, X):
+        check_is_fitted(self, "document_frequency_")
+        return self.weight_counts(self.count_fields(X))
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "document_frequency_")

@@ -79,3 +79,19 @@ def test_report_command_writes_page_tables_and_run_record(tmp_path):
     assert run("report", "--out", out, "--quiet").returncode == 0
     second = {p.name: p.read_bytes() for p in (out / "tables").glob("*.csv")}
     assert first == second and len(first) >= 5
+
+
+def test_cluster_command_writes_the_tables(tmp_path):
+    demo = tmp_path / "demo.jsonl"
+    assert run("demo", "--out", str(demo), "--articles", "600").returncode == 0
+    done = run("cluster", str(demo), "--out", str(tmp_path / "clusters"), "-k", "12", "--stability-runs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "600 documents in 12 clusters" in done.stdout
+    written = {p.name for p in (tmp_path / "clusters").iterdir()}
+    assert {"clusters.csv", "assignments.csv", "cluster_terms.csv", "stability.csv", "clusters_over_time.csv"} <= written
+    import pandas as pd
+
+    assignments = pd.read_csv(tmp_path / "clusters" / "assignments.csv")
+    assert len(assignments) == 600 and assignments["cluster"].nunique() == 12
+    bad = run("cluster", str(demo), "--out", str(tmp_path / "x"), "-k", "many")
+    assert bad.returncode == 2 and "-k must be a whole number" in bad.stderr
