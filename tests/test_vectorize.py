@@ -88,3 +88,63 @@ def test_hashing_idf_learns_chunk_by_chunk(demo):
 def test_plain_strings_are_accepted():
     matrix = TextVectorizer(min_df=1, max_df=1.0).fit_transform(["Putin met Kim Jong Un", "Putin visited Pyongyang"])
     assert matrix.shape[0] == 2
+
+
+def test_glossary_terms_do_not_collide():
+    """Two concepts must not claim the same tokens in one language (the first would win silently)."""
+    from analysis.vectorize import MultilingualTokenizer, load_concept_glossary
+
+    words = MultilingualTokenizer(concept_bridge=False)._words
+    owners: dict[tuple, str] = {}
+    clashes = []
+    for concept, entry in load_concept_glossary().items():
+        for language, terms in entry["terms"].items():
+            for term in terms:
+                key = (language, tuple(words(str(term), language)))
+                if key[1] and owners.setdefault(key, concept) != concept:
+                    clashes.append((term, language, owners[key], concept))
+    assert not clashes
+
+
+@pytest.mark.parametrize("text, language, concepts", [
+    ("Russia's upper house approved the ratification", "en", {"@UPPER_HOUSE", "@RATIFY"}),
+    ("Majelis rendah parlemen Rusia meratifikasi perjanjian", "id", {"@LOWER_HOUSE", "@RATIFY", "@TREATY"}),
+    ("Совет Федерации одобрил ратификацию договора", "ru", {"@UPPER_HOUSE", "@RATIFY", "@TREATY"}),
+    ("러시아 하원이 조약 비준안을 가결했다", "ko", {"@LOWER_HOUSE", "@RATIFY", "@TREATY"}),
+])
+def test_glossary_maps_inflected_forms_in_each_language(text, language, concepts):
+    tokens = set(MultilingualTokenizer()(text, language))
+    assert concepts <= tokens
+
+
+@pytest.mark.parametrize("text, language, calendar", [
+    ("On Friday, Oct 25, the Duma voted", "en", {"friday", "oct"}),
+    ("Duma memberikan suara pada hari Jumat, 25 Oktober", "id", {"jumat", "oktober"}),
+    ("Госдума проголосовала в пятницу, 25 октября", "ru", {"пятниц", "пятницу", "октябр", "октября"}),
+    ("국가두마가 금요일 표결했다", "ko", {"금요일"}),
+])
+def test_calendar_words_are_not_features(text, language, calendar):
+    tokens = MultilingualTokenizer()(text, language)
+    assert "@LOWER_HOUSE" in tokens and not calendar & set(tokens)
+
+
+def test_own_glossary_file(tmp_path):
+    glossary = tmp_path / "mine.yaml"
+    glossary.write_text("HARVEST:\n  label: harvest\n  terms:\n    en: [harvest, crops]\n    id: [panen]\n",
+                        encoding="utf-8")
+    assert MultilingualTokenizer(glossary=glossary)("Crops and the harvest", "en") == ["@HARVEST", "@HARVEST"]
+    assert MultilingualTokenizer(glossary=glossary)("Panen raya", "id")[0] == "@HARVEST"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("HARVEST: [harvest]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="needs a label and terms"):
+        MultilingualTokenizer(glossary=bad)("harvest", "en")
+
+
+def test_body_weight_adds_the_body():
+    docs = pd.DataFrame({"title": ["Summit in Vladivostok", "Summit in Vladivostok"], "lead": ["", ""],
+                         "text": ["Talks began.\nCoal exports rose sharply.", "Talks began.\nPlayers trained."],
+                         "language": ["en", "en"]})
+    head_only = TextVectorizer(min_df=1, max_df=1.0).fit_transform(docs)
+    assert abs(head_only[0] - head_only[1]).max() < 1e-6  # the heads are the same
+    with_body = TextVectorizer(min_df=1, max_df=1.0, body_weight=0.5).fit_transform(docs)
+    assert abs(with_body[0] - with_body[1]).max() > 0.1
