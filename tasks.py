@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-EXTRAS = {"report": "all", "test": "test,all"}
+EXTRAS = {"report": "all", "test": "test,all,embeddings"}  # tests exercise the optional embeddings too
 
 
 def venv_python() -> Path:
