@@ -59,7 +59,9 @@ def _load(model: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in notebooks and logs
     return SentenceTransformer(str(_model_dir(model)), device="cpu")
 
 
@@ -83,7 +85,10 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.batch_size = batch_size
 
     def fit(self, X, y=None):
-        self.n_features_out_ = int(_load(self.model).get_sentence_embedding_dimension())
+        model = _load(self.model)
+        # renamed in sentence-transformers 5; older releases have only the long name
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.n_features_out_ = int(dimension())
         return self
 
     def transform(self, X):

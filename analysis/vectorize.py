@@ -160,6 +160,21 @@ def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> li
     return out
 
 
+@lru_cache(maxsize=64)
+def _word_tokens(language: str | None, stem: bool) -> dict:
+    """Per language, surface word -> token ("" for a stop word): each distinct word is processed once."""
+    return {}
+
+
+def _word_token(word: str, language: str | None, stem: bool) -> str:
+    folded = word.casefold()
+    if len(folded) < 2 or (language and folded in stop_words(language)):
+        return ""
+    if stem and language in ("en", "id", "ru"):
+        return _stem(folded, language)
+    return folded
+
+
 def _keep_morpheme(morpheme) -> bool:
     return morpheme.tag in _KIWI_TAGS and len(morpheme.form) > 1 and morpheme.form not in stop_words("ko")
 
@@ -193,12 +208,17 @@ class MultilingualTokenizer:
             return []
         if language == "ko":
             return [t.form.casefold() for t in _kiwi().tokenize(text) if _keep_morpheme(t)]
-        stops = stop_words(language) if language else frozenset()
-        words = [w.casefold() for w in _WORD_RE.findall(text)]
-        words = [w for w in words if len(w) > 1 and w not in stops]
-        if self.stem and language in ("en", "id", "ru"):
-            words = [_stem(w, language) for w in words]
-        return words
+        cache = _word_tokens(language, self.stem)
+        tokens = []
+        for word in _WORD_RE.findall(text):
+            token = cache.get(word)
+            if token is None:
+                if len(cache) > 1_000_000:  # bound the memory of a long run
+                    cache.clear()
+                token = cache[word] = _word_token(word, language, self.stem)
+            if token:
+                tokens.append(token)
+        return tokens
 
     def __call__(self, text, language: str | None = None, *, morphemes=None) -> list[str]:
         """Tokens of one text; ``morphemes``: Kiwi's analysis of a Korean text, when done in a batch."""
@@ -279,7 +299,32 @@ def _identity(tokens):
     return tokens
 
 
-def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True
+PARALLEL_FROM = 20_000  # below this many documents, starting worker processes costs more than it saves
+
+
+def _n_jobs(n_jobs, n_documents: int) -> int:
+    cores = os.cpu_count() or 1
+    if n_jobs is None:
+        return cores if n_documents >= PARALLEL_FROM else 1
+    return cores if n_jobs < 0 else max(1, int(n_jobs))
+
+
+def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
+    tokenizer = MultilingualTokenizer(concept_bridge=concept_bridge, glossary=glossary)
+    korean = [i for i, lang in enumerate(languages) if lang == "ko"]
+    morphemes: dict = {}
+    if korean:
+        analysed = iter(_kiwi().tokenize([part for i in korean for part in (heads[i], bodies[i])]))
+        morphemes = {i: (next(analysed), next(analysed)) for i in korean}
+    head_tokens, body_tokens = [], []
+    for i, (head, text, lang) in enumerate(zip(heads, bodies, languages)):
+        head_m, body_m = morphemes.get(i, (None, None))
+        head_tokens.append(tokenizer(head, lang, morphemes=head_m) if head else [])
+        body_tokens.append(tokenizer(text, lang, morphemes=body_m) if text else [])
+    return head_tokens, body_tokens
+
+
+def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True, n_jobs=None
                     ) -> tuple[list[list[str]], list[list[str]]]:
     """Head tokens (title and lead) and body tokens of every document.
 
@@ -293,22 +338,23 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
         Concept glossary (default: the packaged ``registry/concepts.yaml``).
     body : bool, default=True
         False skips the body (its token lists are empty): quicker when only heads are used.
+    n_jobs : int, optional
+        Worker processes (joblib's loky, reused between calls). None: every core from
+        20,000 documents, one below; -1: every core. The tokens do not depend on it.
     """
     heads, bodies, languages = _fields(X)
     if not body:
         bodies = [""] * len(bodies)
-    tokenizer = MultilingualTokenizer(concept_bridge=concept_bridge, glossary=glossary)
-    korean = [i for i, lang in enumerate(languages) if lang == "ko"]
-    morphemes: dict = {}
-    if korean:
-        analysed = iter(_kiwi().tokenize([part for i in korean for part in (heads[i], bodies[i])]))
-        morphemes = {i: (next(analysed), next(analysed)) for i in korean}
-    head_tokens, body_tokens = [], []
-    for i, (head, text, lang) in enumerate(zip(heads, bodies, languages)):
-        head_m, body_m = morphemes.get(i, (None, None))
-        head_tokens.append(tokenizer(head, lang, morphemes=head_m) if head else [])
-        body_tokens.append(tokenizer(text, lang, morphemes=body_m) if text else [])
-    return head_tokens, body_tokens
+    jobs = _n_jobs(n_jobs, len(heads))
+    if jobs <= 1:
+        return _tokenize_lists(heads, bodies, languages, concept_bridge, glossary)
+    from joblib import Parallel, delayed
+
+    size = -(-len(heads) // (jobs * 4))
+    parts = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_tokenize_lists)(heads[i:i + size], bodies[i:i + size], languages[i:i + size], concept_bridge,
+                                 glossary) for i in range(0, len(heads), size))
+    return [t for h, _ in parts for t in h], [t for _, b in parts for t in b]
 
 
 def tokenize_documents(X, *, concept_bridge: bool = True, glossary=None) -> list[list[str]]:
@@ -330,7 +376,7 @@ class _FieldWeighting:
 
     def _field_tokens(self, X):
         return tokenize_fields(X, concept_bridge=self.concept_bridge, glossary=self.glossary,
-                               body=self.body_weight > 0)
+                               body=self.body_weight > 0, n_jobs=self.n_jobs)
 
     def _combine(self, head, body):
         """``normalize(head + body_weight * body)``, each part l2-normalised first."""
@@ -362,6 +408,8 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     max_df : float, default=0.5
     max_features : int, optional
     sublinear_tf : bool, default=True
+    n_jobs : int, optional
+        Tokenising processes; None: every core from 20,000 documents (see :func:`tokenize_fields`).
 
     Attributes
     ----------
@@ -377,7 +425,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, analyzer="words", concept_bridge=True, glossary=None, body_weight=0.0, min_df=2, max_df=0.5,
-                 max_features=None, sublinear_tf=True):
+                 max_features=None, sublinear_tf=True, n_jobs=None):
         self.analyzer = analyzer
         self.concept_bridge = concept_bridge
         self.glossary = glossary
@@ -386,6 +434,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         self.max_df = max_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
+        self.n_jobs = n_jobs
 
     def _inner(self):
         common = dict(min_df=self.min_df, max_df=self.max_df, max_features=self.max_features,
@@ -434,6 +483,7 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     glossary : str or Path, optional
     body_weight : float, default=0.0
     sublinear_tf : bool, default=True
+    n_jobs : int, optional
 
     Attributes
     ----------
@@ -441,12 +491,14 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     n_documents_ : int
     """
 
-    def __init__(self, n_features=2**20, concept_bridge=True, glossary=None, body_weight=0.0, sublinear_tf=True):
+    def __init__(self, n_features=2**20, concept_bridge=True, glossary=None, body_weight=0.0, sublinear_tf=True,
+                 n_jobs=None):
         self.n_features = n_features
         self.concept_bridge = concept_bridge
         self.glossary = glossary
         self.body_weight = body_weight
         self.sublinear_tf = sublinear_tf
+        self.n_jobs = n_jobs
 
     def _hasher(self):
         return HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,

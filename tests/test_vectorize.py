@@ -148,3 +148,9 @@ def test_body_weight_adds_the_body():
     assert abs(head_only[0] - head_only[1]).max() < 1e-6  # the heads are the same
     with_body = TextVectorizer(min_df=1, max_df=1.0, body_weight=0.5).fit_transform(docs)
     assert abs(with_body[0] - with_body[1]).max() > 0.1
+
+
+def test_parallel_tokenising_gives_the_same_tokens(demo):
+    from analysis.vectorize import tokenize_fields
+
+    assert tokenize_fields(demo, n_jobs=2) == tokenize_fields(demo, n_jobs=1)
