@@ -3,7 +3,9 @@
 Baseline (same process tree, same documents, same k): scikit-learn's ``TfidfVectorizer()`` on
 title + lead + text, then ``KMeans(n_clusters=k, n_init="auto", random_state=0)``.
 Ours: ``TextVectorizer`` (language-aware tokens, concept bridge, head-first vectors) +
-``StoryClusterer`` (LSA + k-means) + c-TF-IDF labels; at 4,000 documents the full
+``StoryClusterer`` (LSA + k-means) + c-TF-IDF labels. With the ``embeddings`` extra, also at 4,000
+documents: MiniLM sentence embeddings + ``StoryClusterer``, and BERTopic with the same offline
+MiniLM (UMAP seeded). At 4,000 documents, the full
 ``cluster_corpus`` run (k chosen by silhouette, stability over 3 seeds + 3 bootstraps); from
 200,000 documents the streaming path ``cluster_stream`` (hashing, sampled LSA, mini-batch k-means).
 
@@ -15,7 +17,8 @@ each two unrelated headlines, so splitting them is correct). Quote ratios: machi
 Usage::
 
     python benchmarks/bench_cluster.py --quick                   # demo 4k + 5k real RSS rows, < 1 min
-    python benchmarks/bench_cluster.py                           # + demo 10k, 100k, real RSS 50k
+    python benchmarks/bench_cluster.py                           # + demo 10k, 100k, real RSS 50k,
+                                                                 #   dense MiniLM and BERTopic at 4k
     python benchmarks/bench_cluster.py --sizes 1000000           # the 1M streaming run (about 40 min)
 
 The last line of stdout is one JSON object with the figures.
@@ -73,6 +76,27 @@ def child(pipeline: str, path: str, k: int) -> dict:
         clusterer = StoryClusterer(n_clusters=k, random_state=0).fit(X)
         labels = clusterer.labels_
         cluster_terms(X, labels, vectorizer.get_feature_names_out(), languages=corpus["language"])
+    elif pipeline == "dense":
+        from analysis.cluster import StoryClusterer
+        from analysis.embed import SentenceEmbedder
+
+        labels = StoryClusterer(n_clusters=k, random_state=0).fit(SentenceEmbedder().fit_transform(corpus)).labels_
+    elif pipeline == "bertopic":
+        import os
+
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        from bertopic import BERTopic
+        from umap import UMAP
+
+        from analysis.embed import SentenceEmbedder, _load
+        from analysis.vectorize import _fields
+
+        heads = [h or b[:500] for h, b, _ in zip(*_fields(corpus))]
+        model = BERTopic(embedding_model=_load(SentenceEmbedder().model), calculate_probabilities=False,
+                         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine",
+                                         random_state=0))
+        labels = np.asarray(model.fit_transform(heads)[0])
+        extra = {"k": int(len(set(labels.tolist()) - {-1})), "outlier_share": float((labels == -1).mean())}
     elif pipeline == "ours_stream":
         from analysis.cluster import cluster_stream
 
@@ -156,6 +180,20 @@ def main(argv=None) -> int:
     rows.append({"corpus": "demo 4k (simulated)", **run_child("ours_full", four_k, K)})
     rows.append({"corpus": "demo 4k (simulated)", **run_child("ours", four_k, K)})
     rows.append({"corpus": "demo 4k (simulated)", **run_child("baseline", four_k, K)})
+    from analysis.embed import embeddings_available
+
+    dense_ok, why = embeddings_available()
+    if args.quick:
+        print("  dense embeddings and BERTopic: skipped in --quick (about 1 minute each at 4k)")
+    elif not dense_ok:
+        print(f"  dense embeddings and BERTopic: skipped ({why})")
+    else:
+        rows.append({"corpus": "demo 4k (simulated)", **run_child("dense", four_k, K)})
+        try:
+            import bertopic  # noqa: F401
+            rows.append({"corpus": "demo 4k (simulated)", **run_child("bertopic", four_k, K)})
+        except ImportError:
+            print("  BERTopic: skipped (not installed; pip install -e .[embeddings])")
     sizes = args.sizes if args.sizes is not None else ([] if args.quick else [10_000, 100_000])
     for n in sizes:
         path = demo_file(n, folder)
@@ -196,6 +234,12 @@ def main(argv=None) -> int:
     for r in rows:
         if r["corpus"].startswith("real"):
             summary[f"rss_{r['pipeline']}_docs_per_s"] = round(r["docs_per_s"], 1)
+        if r["pipeline"] in ("dense", "bertopic"):
+            summary[f"{r['pipeline']}_4k_ari_planted"] = round(r["ari_planted"], 3)
+            summary[f"{r['pipeline']}_4k_docs_per_s"] = round(r["docs_per_s"], 1)
+            if "outlier_share" in r:
+                summary["bertopic_4k_outlier_share"] = round(r["outlier_share"], 3)
+                summary["bertopic_4k_topics"] = r["k"]
     print(f"\nours vs baseline at {largest:,} demo articles: {summary['speedup_vs_baseline']}x the documents/second; "
           f"NMI {summary['nmi']} vs {summary['baseline_nmi']}; ARI (planted) {summary['ari_planted']} vs "
           f"{summary['baseline_ari_planted']}.")
