@@ -209,7 +209,8 @@ def cmd_report(args) -> int:
     from .report import build_report
 
     index = build_report(corpus=args.corpus, out=args.out, options=_ingest_options(args), quiet=args.quiet,
-                         random_state=args.seed, demo_articles=args.demo_articles)
+                         random_state=args.seed, demo_articles=args.demo_articles, query=args.query,
+                         notebooks=not args.no_notebooks, freq=args.freq)
     print(f"report written to {index}")
     return 0
 
@@ -321,6 +322,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the simulated demo corpus (default 0)")
     p.add_argument("--demo-articles", type=int, default=4000, help="size of the simulated demo corpus")
     p.add_argument("--out", help="output folder (default: reports/demo)")
+    p.add_argument("--query", help="the notebooks analyse only the documents matching this query")
+    p.add_argument("--freq", default="W", help="period of the charts over time: D, W or M (default W)")
+    p.add_argument("--no-notebooks", action="store_true", help="the ingest report only")
     p.add_argument("--quiet", action="store_true")
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_report)
@@ -359,11 +363,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     from .corpus import SchemaError
+    from .notebooks import NotebookError
     from .readers import IngestError
 
     try:
         return args.func(args)
-    except (IngestError, SchemaError, FileNotFoundError, ValueError) as exc:
+    except (IngestError, SchemaError, FileNotFoundError, ValueError, NotebookError) as exc:
         if os.environ.get("ANALYSIS_DEBUG"):
             raise  # developers: see the whole traceback
         print(f"error: {exc}", file=sys.stderr)

@@ -687,10 +687,16 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
             progress(done)
     if done < 3:
         raise ValueError(f"clustering needs at least 3 documents, got {done}")
-    # weight chunk by chunk, freeing the raw counts as we go
+    # keep the hashed features seen in 2 documents or more and in at most half of them (as the
+    # in-memory vectoriser's min_df=2, max_df=0.5): the LSA then works on the real vocabulary,
+    # not on 2**20 mostly empty columns
+    frequency = vectorizer.document_frequency_
+    kept = np.flatnonzero((frequency >= 2) & (frequency <= 0.5 * done))
+    if len(kept) < 2:
+        raise ValueError("fewer than 2 terms occur in 2 or more documents: nothing to cluster on")
     weighted = []
-    while counts:
-        weighted.append(vectorizer.weight_counts(counts.pop(0)))
+    while counts:  # weight chunk by chunk, freeing the raw counts as we go
+        weighted.append(normalize(vectorizer.weight_counts(counts.pop(0))[:, kept]))
     X = sparse.vstack(weighted, format="csr")
     del weighted
     rng = np.random.default_rng(random_state)
@@ -709,3 +715,26 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
     similarity = np.einsum("ij,ij->i", embedding, centres[labels])
     return StreamResult(labels=labels, distances=np.clip(1.0 - similarity, 0.0, 2.0), cluster_centers=centres,
                         n_documents=done, svd_sample=len(sample))
+
+
+def document_map(embedding: np.ndarray, labels, *, random_state=0, max_points: int | None = 20_000) -> pd.DataFrame:
+    """Two map coordinates per document (PCA of the unit-length LSA vectors), with its cluster.
+
+    A seeded sample of at most ``max_points`` documents keeps the scatter readable and quick.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> table = document_map(rng.normal(size=(50, 5)), np.arange(50) % 3)
+    >>> table.columns.tolist(), len(table)
+    (['row', 'x', 'y', 'cluster'], 50)
+    """
+    from sklearn.decomposition import PCA
+
+    embedding = np.asarray(embedding)
+    labels = np.asarray(labels)
+    rows = np.arange(len(labels))
+    if max_points is not None and len(rows) > max_points:
+        rows = np.sort(np.random.default_rng(random_state).choice(rows, size=max_points, replace=False))
+    points = PCA(n_components=2, random_state=random_state).fit_transform(embedding[rows])
+    return pd.DataFrame({"row": rows, "x": points[:, 0], "y": points[:, 1], "cluster": labels[rows]})

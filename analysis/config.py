@@ -26,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Committed and ignored data folders (cookiecutter-data-science layout).
 DATA_DIR = PROJECT_ROOT / "data"
 SAMPLE_DIR = DATA_DIR / "sample"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 #: Default output folder of ``python -m analysis report``.

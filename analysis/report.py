@@ -1,18 +1,17 @@
-"""Reports: a self-contained HTML page, tables and a run record for one corpus.
+"""Reports: one HTML page, the executed notebooks, figures, tables and a run record for one corpus.
 
-Until the notebook report lands, the report covers ingestion (what was read,
-kept, refused and why; counts by month, outlet and language, computed from
-the store with DuckDB) and finding the coverage (independent reports per day,
-wire origins, relevance), and on the simulated demo how much of its planted
-truth each step recovers. Everything a figure or page shows is
-also written as CSV under ``tables/``; ``run.json`` records input hashes,
-row counts, parameters, package versions, thread settings and the wall time
-of each step. The same inputs give the same tables, byte for byte.
+The corpus (the SIMULATED demo by default) is ingested into ``OUT/store``; the ingest stage is
+reported directly (what was read, kept, refused and why; counts; on the demo, how much of its
+planted truth each step recovers); then every numbered notebook runs on the store with papermill
+(:mod:`analysis.notebooks`) and is rendered to HTML. ``index.html`` links them and shows their
+figures. Every number a figure or page shows is also in ``tables/`` as CSV; ``run.json``
+records input hashes, row counts, parameters, seeds, package versions, thread settings and the
+wall time of each step. The same inputs give the same tables, byte for byte.
 
 Examples
 --------
 >>> import tempfile
->>> index = build_report(out=tempfile.mkdtemp(), quiet=True)
+>>> index = build_report(out=tempfile.mkdtemp(), quiet=True, notebooks=False)
 >>> index.name
 'index.html'
 """
@@ -65,7 +64,8 @@ def _table_html(frame: pd.DataFrame, caption: str) -> str:
 
 
 def build_report(corpus=None, out=None, *, options: IngestOptions | None = None, quiet: bool = False,
-                 random_state: int = 0, demo_articles: int = 4000) -> Path:
+                 random_state: int = 0, demo_articles: int = 4000, query: str | None = None,
+                 notebooks: bool | list = True, freq: str = "W") -> Path:
     """Ingest ``corpus`` (default: the SIMULATED demo corpus) and write a report folder.
 
     Parameters
@@ -84,6 +84,13 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
         Seed of the simulated demo corpus.
     demo_articles : int, default=4000
         Size of the simulated demo corpus.
+    query : str, optional
+        Passed to every notebook: they analyse the documents matching it.
+    notebooks : bool or list of paths, default=True
+        Run the numbered notebooks (:func:`analysis.notebooks.report_notebooks`) on the ingested
+        corpus; False writes the ingest report only; a list runs those notebooks.
+    freq : str, default="W"
+        Period of the notebooks' charts over time.
 
     Returns
     -------
@@ -153,6 +160,13 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
         frame.to_csv(tables_dir / f"{name}.csv", index=False, lineterminator="\n")
     timings["tables"] = round(time.perf_counter() - start, 3)
 
+    notebook_runs = []
+    if notebooks:
+        notebook_runs = _run_notebooks(out, notebooks, quiet=quiet, parameters={
+            "corpus": str((out / "store").resolve()), "seed": random_state, "query": query, "freq": freq,
+            "output_dir": str(out.resolve())})
+        timings.update({f"notebook {run['notebook']}": run["seconds"] for run in notebook_runs})
+
     summary = pd.DataFrame([
         ("rows read", report.rows_read), ("accepted", report.rows_accepted),
         ("rejected", report.rows_rejected), ("exact duplicates (flagged, kept)", report.exact_duplicates),
@@ -162,8 +176,9 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
     banner = (f'<p class="sim"><strong>Simulated data.</strong> {html.escape(SIMULATED_NOTE)}</p>'
               if simulated else "")
     body = [
-        f"<h1>{html.escape(title)}</h1>", banner,
-        "<p>Stage reported: ingestion (files &rarr; validated corpus table). Every row read is either "
+        f"<h1>{html.escape(title)}</h1>", banner, _notebooks_html(out, notebook_runs),
+        "<h2>Ingestion: what was read, kept and refused</h2>",
+        "<p>Files &rarr; validated corpus table. Every row read is either "
         "accepted or rejected with a reason; the rejects are listed in <code>store/rejects.csv</code>. "
         "Every number below is also in <code>tables/</code> as CSV.</p>",
         _table_html(summary, "Accounting"),
@@ -184,7 +199,9 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
     ]
     style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
              "table.t{border-collapse:collapse;margin:.5rem 0 1.5rem}table.t td,table.t th{padding:.2rem .6rem;"
-             "border-bottom:1px solid #ddd;text-align:left}.sim{background:#fff3cd;padding:.6rem;border-left:4px solid #b58900}")
+             "border-bottom:1px solid #ddd;text-align:left}.sim{background:#fff3cd;padding:.6rem;border-left:4px solid #b58900}"
+             "figure{margin:.5rem 0 1.5rem}figure img{max-width:100%;border:1px solid #eee}"
+             "figcaption,.meta{font-size:.8rem;color:#555}")
     page = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
     index = out / "index.html"
@@ -198,7 +215,10 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
         "rows": {"read": report.rows_read, "accepted": report.rows_accepted, "rejected": report.rows_rejected,
                  "exact_duplicates": report.exact_duplicates},
         "parameters": options.as_dict(),
-        "seeds": {"demo_random_state": random_state} if simulated else {},
+        "seeds": {"demo_random_state": random_state, "notebooks_seed": random_state, "minhash_random_state": 0}
+        if simulated else {"notebooks_seed": random_state, "minhash_random_state": 0},
+        "notebooks": [{k: v for k, v in run.items() if k != "figures"} for run in notebook_runs],
+        "notebook_parameters": {"query": query, "freq": freq, "seed": random_state},
         "demo_articles": demo_articles if simulated else None,
         "versions": _versions(),
         "threads": _threads(),
@@ -206,6 +226,53 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
     }
     (out / "run.json").write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return index
+
+
+def _run_notebooks(out: Path, notebooks, *, quiet: bool, parameters: dict) -> list[dict]:
+    """Execute the report's notebooks, render each to HTML, and list what each wrote."""
+    from .notebooks import notebook_html, notebook_title, report_notebooks, run_notebook
+
+    paths = report_notebooks() if notebooks is True else [Path(p) for p in notebooks]
+    runs = []
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), desc="notebooks", unit=" notebook", file=sys.stderr, disable=None)
+    try:
+        for path in paths:
+            if bar is not None:
+                bar.set_postfix_str(path.stem)
+            executed = out / "notebooks" / path.name
+            seconds = run_notebook(path, executed, parameters, cwd=out)
+            notebook_html(executed, executed.with_suffix(".html"))
+            prefix = path.name[:2]
+            figures = sorted(p.name for p in (out / "figures").glob(f"{prefix}-*.png"))
+            runs.append({"notebook": path.stem, "title": notebook_title(path), "seconds": round(seconds, 3),
+                         "html": f"notebooks/{path.stem}.html", "figures": figures,
+                         "tables": sorted(p.name for p in (out / "tables").glob(f"{prefix}-*.csv"))})
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return runs
+
+
+def _notebooks_html(out: Path, runs: list[dict]) -> str:
+    if not runs:
+        return ""
+    parts = ["<h2>Notebooks</h2>", "<p>Each notebook ran top to bottom on this corpus; open it for the narrative, "
+             "code and every output. Figures are in <code>figures/</code> (PNG and SVG), their numbers in "
+             "<code>tables/</code> (CSV).</p>"]
+    for run in runs:
+        parts.append(f'<h3><a href="{html.escape(run["html"])}">{html.escape(run["title"])}</a></h3>')
+        parts.append(f"<p class=\"meta\">{len(run['figures'])} figures, {len(run['tables'])} tables, "
+                     f"ran in {run['seconds']:.1f} s</p>")
+        for figure in run["figures"]:
+            parts.append(f'<figure><img src="figures/{html.escape(figure)}" alt="{html.escape(figure)}" '
+                         f'loading="lazy"><figcaption>{html.escape(figure)}</figcaption></figure>')
+    return "\n".join(parts)
 
 
 def _truth_check(store, report) -> pd.DataFrame:

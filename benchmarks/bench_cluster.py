@@ -41,6 +41,14 @@ STREAM_FROM = 200_000
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process. VmHWM restarts at exec; ru_maxrss would carry the
+    parent's peak into the child (Linux keeps it across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -49,7 +57,13 @@ def child(pipeline: str, path: str, k: int) -> dict:
     import numpy as np
     import pandas as pd
 
-    corpus = pd.read_parquet(path)
+    if pipeline == "ours_stream":  # never holds the corpus: only its truth labels, read before timing
+        import pyarrow.parquet as pq
+
+        source = pq.ParquetFile(path)
+        corpus = source.read(columns=["truth_story", "truth_event"]).to_pandas()
+    else:
+        corpus = pd.read_parquet(path)
     before = _rss_mb()
     start = time.perf_counter()
     extra = {}
@@ -100,8 +114,8 @@ def child(pipeline: str, path: str, k: int) -> dict:
     elif pipeline == "ours_stream":
         from analysis.cluster import cluster_stream
 
-        step = 50_000
-        labels = cluster_stream((corpus.iloc[i:i + step] for i in range(0, len(corpus), step)),
+        columns = ["title", "lead", "text", "language"]
+        labels = cluster_stream((batch.to_pandas() for batch in source.iter_batches(batch_size=50_000, columns=columns)),
                                 n_clusters=k, random_state=0).labels
     else:
         raise ValueError(pipeline)
@@ -133,11 +147,40 @@ def demo_file(n: int, folder: Path) -> Path:
     path = folder / f"demo_{n}.parquet"
     if not path.exists():
         start = time.perf_counter()
-        frame = load_demo(n, random_state=0)  # SIMULATED
-        frame.to_parquet(path)
+        if n >= STREAM_FROM:
+            _write_big_demo(n, path)
+        else:
+            frame = load_demo(n, random_state=0)  # SIMULATED
+            frame.to_parquet(path)
+            del frame
         print(f"  generated the simulated demo, {n:,} articles, in {time.perf_counter() - start:.0f} s", flush=True)
-        del frame
     return path
+
+
+def _write_big_demo(n: int, path: Path) -> None:
+    """The demo's rows, standardised chunk by chunk and appended to one Parquet file (bounded memory)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.corpus import IngestOptions, IngestReport, _IngestState, standardise_chunk
+    from analysis.datasets import iter_demo_records
+    from analysis.readers import ROW, RawChunk
+
+    state = _IngestState(IngestOptions(), IngestReport())
+    columns = ["title", "lead", "text", "language", "truth_story", "truth_event"]
+    schema = pa.schema([(c, pa.string()) for c in columns])
+    row = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        for chunk in iter_demo_records(n, random_state=0, chunk_size=10_000):  # SIMULATED
+            chunk = chunk.replace("", pd.NA)
+            chunk[ROW] = pd.array(range(row + 1, row + len(chunk) + 1), dtype="Int64")
+            row += len(chunk)
+            frame, _ = standardise_chunk(RawChunk(chunk, "demo"), "simulated-demo(seed=0)", state)
+            frame = frame.rename(columns={"src_truth_story": "truth_story", "src_truth_event": "truth_event"})
+            table = pa.Table.from_pandas(frame[columns].astype(object).where(frame[columns].notna(), None),
+                                         schema=schema, preserve_index=False)
+            writer.write_table(table)
 
 
 def rss_file(rows: int | None, folder: Path) -> Path | None:

@@ -1,0 +1,298 @@
+"""Charts, in seaborn's contract: ``plot_x(data, *, x=..., hue=..., ax=None, **kw) -> Axes``.
+
+Every function draws on the ``ax`` it is given (or the current one) and touches nothing else:
+no ``plt.show()``, no ``savefig``, no global style changes. Colours are the Okabe-Ito
+colour-blind-safe palette; groups beyond it are pooled as "other" (grey). Axis labels carry
+units, and a caption line under the axes gives n. :func:`save_figure` writes PNG and SVG at
+publication size, byte for byte the same on a rerun.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import matplotlib.pyplot as plt
+>>> from analysis.datasets import load_demo
+>>> from analysis.timeseries import attention_over_time
+>>> demo = load_demo(300)  # SIMULATED
+>>> table = attention_over_time(demo, freq="M")
+>>> fig, ax = plt.subplots()
+>>> plot_attention_over_time(table, ax=ax) is ax
+True
+>>> plt.close(fig)
+"""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OTHER_COLOUR = "#BBBBBB"
+VERDICT_COLOURS = {"stable": "#0072B2", "moderate": "#E69F00", "unstable": "#D55E00"}
+_PERIOD_WORDS = {"D": "day", "W": "week", "M": "month", "ME": "month", "Q": "quarter", "Y": "year"}
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    return ax
+
+
+def palette(n: int) -> list[str]:
+    """``n`` colour-blind-safe colours (Okabe-Ito); beyond eight, grey."""
+    return [OKABE_ITO[i] if i < len(OKABE_ITO) else OTHER_COLOUR for i in range(n)]
+
+
+def _period_word(data: pd.DataFrame) -> str:
+    freq = str(data.attrs.get("freq", "W")).split("-")[0]
+    return _PERIOD_WORDS.get(freq, "period")
+
+
+def caption(ax, text: str):
+    """A small caption under the axes, below the tick labels and axis label (a fixed offset in points)."""
+    ax.annotate(textwrap.fill(text, 130), xy=(0.0, 0.0), xycoords="axes fraction", xytext=(0, -40),
+                textcoords="offset points", fontsize=7.5, va="top", ha="left", color="#333333",
+                annotation_clip=False)
+    return ax
+
+
+def _date_axis(ax):
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return ax
+
+
+def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: str = "label") -> list[str]:
+    """Dashed vertical lines at event dates, numbered at the top of the axes.
+
+    Returns the legend lines (``"1 2024-06-19 Putin and Kim sign..."``) for the caption: numbers
+    stay readable where events crowd together, full labels would not.
+    """
+    if events is None or not len(events):
+        return []
+    import matplotlib.dates as mdates
+    import matplotlib.transforms as transforms
+
+    low, high = ax.get_xlim()
+    dates = pd.to_datetime(events[date], utc=True).dt.tz_localize(None)
+    trans = transforms.blended_transform_factory(ax.transData, ax.transAxes)
+    legend, last_x, level = [], None, 0
+    for when, text in sorted(zip(dates, events[label].astype(str))):
+        x = mdates.date2num(when)
+        if not low <= x <= high:
+            continue
+        ax.axvline(x, color="#555555", linestyle="--", linewidth=0.7, zorder=0)
+        # stagger the numbers of events close together so they do not overlap
+        level = level + 1 if last_x is not None and (x - last_x) < 0.03 * (high - low) else 0
+        last_x = x
+        number = len(legend) + 1
+        ax.text(x, 0.97 - 0.08 * (level % 4), str(number), transform=trans, ha="center", va="top", fontsize=6.5,
+                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#555555", "linewidth": 0.5})
+        legend.append(f"{number} {when:%Y-%m-%d} {textwrap.shorten(text, 60, placeholder='…')}")
+    ax.set_xlim(low, high)
+    return legend
+
+
+def _events_note(legend: list[str]) -> str:
+    return ("; events: " + "; ".join(legend)) if legend else ""
+
+
+def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", normalise: bool = False,
+                             partial: str = "partial", events: pd.DataFrame | None = None, label: str | None = None,
+                             ax=None, **kw):
+    """Documents per period, raw or as a share of all documents; partial periods hollow.
+
+    ``data`` is :func:`analysis.timeseries.attention_over_time` output (``n``, ``total``, ``share``).
+    """
+    ax = _axes(ax)
+    frame = data.sort_values(x)
+    values = frame["share"] * 100 if normalise else frame[y]
+    colour = kw.pop("color", OKABE_ITO[0])
+    ax.plot(frame[x], values, color=colour, marker="o", markersize=3, linewidth=1.4, label=label, **kw)
+    if partial in frame and frame[partial].any():
+        edge = frame[partial].to_numpy()
+        ax.plot(frame[x][edge], values[edge], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
+                markeredgecolor=colour, zorder=3)
+    word = _period_word(data)
+    ax.set_ylabel(f"share of all documents per {word} (%)" if normalise else f"documents per {word}")
+    ax.set_xlabel("period start (UTC)")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    legend = add_events(ax, events)
+    n_partial = int(frame[partial].sum()) if partial in frame else 0
+    caption(ax, f"n = {int(frame[y].sum()):,} documents in {len(frame)} {word}s"
+                + (f"; {n_partial} partial {word}(s) at the edges (hollow): not comparable" if n_partial else "")
+                + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
+                + _events_note(legend))
+    return ax
+
+
+def _top_groups(data: pd.DataFrame, hue: str, y: str, top: int) -> list:
+    order = data.groupby(hue)[y].sum().sort_values(ascending=False, kind="stable")
+    return order.index[:top].tolist()
+
+
+def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "cluster",
+                            labels: dict | None = None, top: int = 7, events: pd.DataFrame | None = None, ax=None,
+                            **kw):
+    """Stacked shares of each cluster in every period (the ``top`` largest; the rest as "other").
+
+    ``data`` is :func:`analysis.cluster.clusters_over_time` output; ``labels`` maps cluster ids to
+    short names for the legend.
+    """
+    ax = _axes(ax)
+    keep = _top_groups(data, hue, y, top)
+    pooled = data.assign(_group=data[hue].where(data[hue].isin(keep), "other"))
+    table = pooled.pivot_table(index=x, columns="_group", values=y, aggfunc="sum", fill_value=0)
+    order = [c for c in keep if c in table.columns] + (["other"] if "other" in table.columns else [])
+    table = table[order]
+    totals = table.sum(axis=1).replace(0, np.nan)
+    shares = table.div(totals, axis=0).fillna(0) * 100
+    colours = palette(len(keep)) + ([OTHER_COLOUR] if "other" in order else [])
+    names = [("other clusters" if c == "other" else
+              f"{c}: {textwrap.shorten(str((labels or {}).get(c, '')), 34, placeholder='…')}".rstrip(": "))
+             for c in order]
+    ax.stackplot(shares.index, shares.T.to_numpy(), labels=names, colors=colours, linewidth=0, **kw)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel(f"share of documents per {_period_word(data)} (%)")
+    ax.set_xlabel("period start (UTC)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    _date_axis(ax)
+    legend = add_events(ax, events)
+    caption(ax, f"n = {int(data[y].sum()):,} documents in {data[hue].nunique()} clusters; "
+                f"the {len(keep)} largest shown, the rest pooled" + _events_note(legend))
+    return ax
+
+
+def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "label", cluster: str = "cluster",
+                       verdict: str = "verdict", top: int = 20, ax=None, **kw):
+    """Horizontal bars of cluster sizes, labelled with top terms, coloured by stability verdict."""
+    ax = _axes(ax)
+    frame = data.sort_values(size, ascending=False, kind="stable").head(top).iloc[::-1]
+    colours = [VERDICT_COLOURS.get(v, OKABE_ITO[0]) for v in frame[verdict]] if verdict in frame \
+        else [OKABE_ITO[0]] * len(frame)
+    hatches = ["//" if v == "unstable" else "" for v in frame[verdict]] if verdict in frame else [""] * len(frame)
+    names = [f"{c}: {textwrap.shorten(str(t), 48, placeholder='…')}" for c, t in zip(frame[cluster], frame[label])]
+    bars = ax.barh(names, frame[size], color=colours, **kw)
+    for bar, hatch in zip(bars, hatches):
+        bar.set_hatch(hatch)
+    ax.set_xlabel("documents")
+    ax.tick_params(axis="y", labelsize=7)
+    if verdict in frame:
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=c, label=v) for v, c in VERDICT_COLOURS.items()], title="stability",
+                  fontsize=7, title_fontsize=7, loc="lower right", frameon=False)
+    caption(ax, f"n = {int(data[size].sum()):,} documents in {len(data)} clusters"
+                + (f"; {len(frame)} largest shown" if len(data) > len(frame) else ""))
+    return ax
+
+
+def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "value",
+                          ax=None, **kw):
+    """Stacked bars of documents per period by a category (language, outlet type, country)."""
+    ax = _axes(ax)
+    table = data.pivot_table(index=x, columns=hue, values=y, aggfunc="sum", fill_value=0)
+    order = table.sum().sort_values(ascending=False, kind="stable").index.tolist()
+    if "other" in order:
+        order = [c for c in order if c != "other"] + ["other"]
+    table = table[order]
+    colours = [OTHER_COLOUR if c == "other" else col for c, col in zip(order, palette(len(order)))]
+    width = (pd.Series(table.index).diff().median() or pd.Timedelta(days=1)) * 0.8
+    bottom = np.zeros(len(table))
+    for column, colour in zip(order, colours):
+        ax.bar(table.index, table[column], width=width, bottom=bottom, color=colour, label=str(column), **kw)
+        bottom += table[column].to_numpy()
+    ax.set_ylabel(f"documents per {_period_word(data)}")
+    ax.set_xlabel("period start (UTC)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=hue, title_fontsize=7)
+    _date_axis(ax)
+    caption(ax, f"n = {int(data[y].sum()):,} documents")
+    return ax
+
+
+def plot_document_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str = "cluster", top: int = 8,
+                      labels: dict | None = None, ax=None, **kw):
+    """Documents on two LSA axes, the ``top`` largest clusters in colour, the rest grey."""
+    ax = _axes(ax)
+    keep = data[hue].value_counts().index[:top].tolist()
+    rest = data[~data[hue].isin(keep)]
+    ax.scatter(rest[x], rest[y], s=4, color=OTHER_COLOUR, alpha=0.5, linewidths=0, label="other clusters")
+    for c, colour in zip(keep, palette(len(keep))):
+        part = data[data[hue] == c]
+        name = f"{c}: {textwrap.shorten(str((labels or {}).get(c, '')), 30, placeholder='…')}".rstrip(": ")
+        ax.scatter(part[x], part[y], s=6, color=colour, alpha=0.8, linewidths=0, label=name, **kw)
+    ax.set_xlabel("first map axis (PCA of LSA, unitless)")
+    ax.set_ylabel("second map axis (unitless)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, markerscale=2)
+    caption(ax, f"n = {len(data):,} documents; distances on a 2-D map are approximate")
+    return ax
+
+
+def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "articles",
+                             independent: str = "independent_reports", events: pd.DataFrame | None = None,
+                             ax=None, **kw):
+    """Raw article counts beside independent reports (copies and rewrites of one report count once)."""
+    ax = _axes(ax)
+    frame = data.sort_values(x)
+    ax.plot(frame[x], frame[raw], color=OKABE_ITO[1], linewidth=1.2, label="articles (raw)", **kw)
+    ax.plot(frame[x], frame[independent], color=OKABE_ITO[0], linewidth=1.4, label="independent reports", **kw)
+    ax.set_ylabel("documents per day")
+    ax.set_xlabel("day (UTC)")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    _date_axis(ax)
+    legend = add_events(ax, events)
+    caption(ax, f"n = {int(frame[raw].sum()):,} articles; {int(frame[independent].sum()):,} independent reports"
+                + _events_note(legend))
+    return ax
+
+
+def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "pair",
+                            events: pd.DataFrame | None = None, ax=None, **kw):
+    """Documents naming both actors of each pair, per period."""
+    ax = _axes(ax)
+    pairs = data.groupby(hue)[y].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    for pair, colour in zip(pairs, palette(len(pairs))):
+        part = data[data[hue] == pair].sort_values(x)
+        ax.plot(part[x], part[y], color=colour, linewidth=1.2, label=pair, **kw)
+    ax.set_ylabel(f"documents naming both, per {_period_word(data)}")
+    ax.set_xlabel("period start (UTC)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    _date_axis(ax)
+    legend = add_events(ax, events)
+    caption(ax, f"{len(pairs)} actor pairs; counts are documents, a document can count for several pairs"
+                + _events_note(legend))
+    return ax
+
+
+def save_figure(fig, path, *, width_mm: float = 174, height_mm: float | None = None, dpi: int = 300,
+                formats=("png", "svg")) -> list[Path]:
+    """Write ``fig`` as PNG and SVG at publication size (174 mm: a two-column journal width).
+
+    Metadata that changes between runs (dates, SVG ids) is fixed, so a rerun writes the same bytes.
+    Returns the paths written.
+    """
+    import matplotlib
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    width, height = fig.get_size_inches()
+    new_width = width_mm / 25.4
+    fig.set_size_inches(new_width, height_mm / 25.4 if height_mm else height * new_width / width)
+    written = []
+    with matplotlib.rc_context({"svg.hashsalt": "analysis", "svg.fonttype": "path"}):
+        for fmt in formats:
+            target = path.with_suffix(f".{fmt}")
+            metadata = {"Date": None} if fmt == "svg" else ({"Software": None} if fmt == "png" else None)
+            fig.savefig(target, dpi=dpi, bbox_inches="tight", metadata=metadata)
+            written.append(target)
+    return written
