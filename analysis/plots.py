@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,39 @@ def _axes(ax):
     return ax
 
 
+@lru_cache(maxsize=1)
+def font_families() -> tuple[str, ...]:
+    """Font families for multilingual labels: DejaVu Sans (Latin, Cyrillic), then a Hangul font.
+
+    The Hangul font is NanumGothic (SIL OFL) shipped inside the ``koreanize-matplotlib`` package;
+    it is registered with matplotlib without importing that package (which would restyle every
+    figure). Matplotlib falls back glyph by glyph along the list.
+    """
+    import importlib.util
+
+    from matplotlib import font_manager
+
+    families = ["DejaVu Sans"]
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
+        if font.exists():
+            font_manager.fontManager.addfont(str(font))
+            families.append(font_manager.FontProperties(fname=str(font)).get_name())
+    return tuple(families)
+
+
+def _finish(ax):
+    """Give every text of ``ax`` (ticks, legend, captions) the multilingual font list."""
+    from matplotlib.text import Text
+
+    families = list(font_families())
+    ax.tick_params(labelfontfamily=families)
+    for text in ax.findobj(Text):
+        text.set_fontfamily(families)
+    return ax
+
+
 def palette(n: int) -> list[str]:
     """``n`` colour-blind-safe colours (Okabe-Ito); beyond eight, grey."""
     return [OKABE_ITO[i] if i < len(OKABE_ITO) else OTHER_COLOUR for i in range(n)]
@@ -54,7 +88,9 @@ def _period_word(data: pd.DataFrame) -> str:
 
 def caption(ax, text: str):
     """A small caption under the axes, below the tick labels and axis label (a fixed offset in points)."""
-    ax.annotate(textwrap.fill(text, 130), xy=(0.0, 0.0), xycoords="axes fraction", xytext=(0, -40),
+    # wrap to the width of the axes: about 16 characters per inch at 7.5 pt
+    width = ax.get_position().width * ax.figure.get_figwidth() if ax.figure is not None else 8
+    ax.annotate(textwrap.fill(text, max(40, int(width * 16))), xy=(0.0, 0.0), xycoords="axes fraction", xytext=(0, -40),
                 textcoords="offset points", fontsize=7.5, va="top", ha="left", color="#333333",
                 annotation_clip=False)
     return ax
@@ -95,7 +131,7 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
         number = len(legend) + 1
         ax.text(x, 0.97 - 0.08 * (level % 4), str(number), transform=trans, ha="center", va="top", fontsize=6.5,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#555555", "linewidth": 0.5})
-        legend.append(f"{number} {when:%Y-%m-%d} {textwrap.shorten(text, 60, placeholder='…')}")
+        legend.append(f"{number} {when:%Y-%m-%d} {textwrap.shorten(text, 48, placeholder='…')}")
     ax.set_xlim(low, high)
     return legend
 
@@ -131,7 +167,7 @@ def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: 
                 + (f"; {n_partial} partial {word}(s) at the edges (hollow): not comparable" if n_partial else "")
                 + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
-    return ax
+    return _finish(ax)
 
 
 def _top_groups(data: pd.DataFrame, hue: str, y: str, top: int) -> list:
@@ -168,7 +204,7 @@ def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: s
     legend = add_events(ax, events)
     caption(ax, f"n = {int(data[y].sum()):,} documents in {data[hue].nunique()} clusters; "
                 f"the {len(keep)} largest shown, the rest pooled" + _events_note(legend))
-    return ax
+    return _finish(ax)
 
 
 def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "label", cluster: str = "cluster",
@@ -192,7 +228,7 @@ def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "
                   fontsize=7, title_fontsize=7, loc="lower right", frameon=False)
     caption(ax, f"n = {int(data[size].sum()):,} documents in {len(data)} clusters"
                 + (f"; {len(frame)} largest shown" if len(data) > len(frame) else ""))
-    return ax
+    return _finish(ax)
 
 
 def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "value",
@@ -215,7 +251,7 @@ def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=hue, title_fontsize=7)
     _date_axis(ax)
     caption(ax, f"n = {int(data[y].sum()):,} documents")
-    return ax
+    return _finish(ax)
 
 
 def plot_document_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: str = "cluster", top: int = 8,
@@ -233,7 +269,7 @@ def plot_document_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: st
     ax.set_ylabel("second map axis (unitless)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, markerscale=2)
     caption(ax, f"n = {len(data):,} documents; distances on a 2-D map are approximate")
-    return ax
+    return _finish(ax)
 
 
 def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "articles",
@@ -252,7 +288,7 @@ def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "
     legend = add_events(ax, events)
     caption(ax, f"n = {int(frame[raw].sum()):,} articles; {int(frame[independent].sum()):,} independent reports"
                 + _events_note(legend))
-    return ax
+    return _finish(ax)
 
 
 def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "pair",
@@ -271,7 +307,7 @@ def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: s
     legend = add_events(ax, events)
     caption(ax, f"{len(pairs)} actor pairs; counts are documents, a document can count for several pairs"
                 + _events_note(legend))
-    return ax
+    return _finish(ax)
 
 
 def save_figure(fig, path, *, width_mm: float = 174, height_mm: float | None = None, dpi: int = 300,
