@@ -18,8 +18,18 @@ try:
 except PackageNotFoundError:  # running from a source checkout without installing
     __version__ = "0.0.0+source"
 
-from .corpus import IngestOptions, IngestReport, SCHEMA, ingest, validate_corpus  # noqa: E402
-from .store import CorpusStore, ingest_to_store, open_store  # noqa: E402
+# heavy libraries (pandas, pyarrow) load on first use, so `import analysis` stays quick
+_LAZY = {"IngestOptions": "corpus", "IngestReport": "corpus", "SCHEMA": "corpus", "ingest": "corpus",
+         "validate_corpus": "corpus", "CorpusStore": "store", "ingest_to_store": "store", "open_store": "store"}
 
-__all__ = ["CorpusStore", "IngestOptions", "IngestReport", "SCHEMA", "ingest", "ingest_to_store",
-           "open_store", "validate_corpus", "__version__"]
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")

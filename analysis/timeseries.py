@@ -11,7 +11,7 @@ Examples
 >>> demo = load_demo(500)  # SIMULATED
 >>> about = demo["truth_story"].str.startswith("background").eq(False)
 >>> table = attention_over_time(demo, about, freq="M")
->>> bool((table["n"] <= table["total"]).all()), table["n"].sum() == about[demo["published"].notna()].sum()
+>>> bool((table["n"] <= table["total"]).all()), bool(table["n"].sum() == about[demo["published"].notna()].sum())
 (True, True)
 """
 from __future__ import annotations

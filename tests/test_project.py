@@ -83,3 +83,13 @@ def test_no_module_builds_paths_from_parent_strings():
 @pytest.mark.parametrize("name", ["ARCHITECTURE.md", "README.md", "pyproject.toml", "environment.yml"])
 def test_project_files_exist(name):
     assert (ROOT / name).is_file()
+
+
+def test_import_analysis_is_quick():
+    """`import analysis` must not pull pandas, matplotlib or the language models (they load on use)."""
+    import subprocess
+    import sys
+
+    code = "import sys, analysis; print(sorted(m for m in ('pandas', 'matplotlib', 'kiwipiepy', 'sklearn') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,159 @@
+"""Answer checks for the classroom exercises (``notebooks/exercises/``), from the demo's planted truth.
+
+Each check takes the student's answer and what it needs to judge it, and returns a
+:class:`Feedback` (printed in the notebook): ``correct``, or ``not yet`` with a hint. The checks
+compare against the SIMULATED demo's ``truth_*`` columns, so they work only on the demo corpus.
+
+Examples
+--------
+>>> import pandas as pd
+>>> corpus = pd.DataFrame({"truth_story": ["treaty_signed", "treaty_signed", "x"], "language": ["en", "ko", "en"]})
+>>> print(check_treaty_cluster(2, [2, 2, 0], corpus))
+correct: cluster 2 holds 2 of the 2 treaty-signing articles.
+>>> print(check_treaty_cluster(None, [2, 2, 0], corpus))
+not answered yet: set `answer` to a cluster id (a whole number), then run the cell again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Feedback:
+    correct: bool
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return ("✅ " if self.correct else "➡️ ") + self.message
+
+    def _repr_markdown_(self) -> str:
+        return ("✅ " if self.correct else "➡️ ") + self.message
+
+
+def _needs_truth(corpus: pd.DataFrame, column: str) -> Feedback | None:
+    if column not in corpus:
+        return Feedback(False, "this check needs the SIMULATED demo corpus (its planted truth); "
+                               "run the exercise with corpus = None")
+    return None
+
+
+def _unanswered(what: str) -> Feedback:
+    return Feedback(False, f"not answered yet: set `answer` to {what}, then run the cell again.")
+
+
+def check_treaty_cluster(answer, labels, corpus: pd.DataFrame) -> Feedback:
+    """Exercise 1, task 1: the cluster holding most articles on the treaty signing (19 June 2024)."""
+    missing = _needs_truth(corpus, "truth_story")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered("a cluster id (a whole number)")
+    labels = np.asarray(labels)
+    treaty = corpus["truth_story"].eq("treaty_signed").to_numpy()
+    counts = pd.Series(labels[treaty]).value_counts()
+    best = int(counts.index[0])
+    if int(answer) == best:
+        return Feedback(True, f"correct: cluster {best} holds {counts.iloc[0]} of the {treaty.sum()} "
+                              "treaty-signing articles.")
+    held = int(counts.get(int(answer), 0))
+    return Feedback(False, f"not yet: cluster {answer} holds {held} treaty-signing articles. Hint: look for "
+                           "@SIGN, @TREATY or @MUTUAL_ASSISTANCE in `result.summary['label']`, or read the "
+                           "headlines of each cluster.")
+
+
+def check_cluster_languages(answer, labels, corpus: pd.DataFrame, cluster: int) -> Feedback:
+    """Exercise 1, task 2: how many languages the given cluster's articles are written in."""
+    if answer is None:
+        return _unanswered("a number of languages")
+    languages = corpus.loc[np.asarray(labels) == cluster, "language"].dropna().nunique()
+    if int(answer) == languages:
+        return Feedback(True, f"correct: {languages} languages. The concept bridge lets one story form one "
+                              "cluster across languages, without translation.")
+    return Feedback(False, "not yet. Hint: `data.loc[result.labels == cluster, 'language'].value_counts()`.")
+
+
+def reuters_share_truth(corpus: pd.DataFrame, relevant) -> float:
+    """The planted share of relevant documents that are Reuters reports or copy or rewrite one."""
+    frame = corpus[np.asarray(relevant, dtype=bool)]
+    if not len(frame):
+        return float("nan")
+    return float((frame["truth_wire_origin"].eq("reuters") | frame["outlet"].eq("Reuters")).mean())
+
+
+def check_reuters_share(answer, corpus: pd.DataFrame, relevant, *, tolerance: float = 0.05) -> Feedback:
+    """Exercise 2, task 1: the share of the relationship coverage that comes from Reuters (0-1)."""
+    missing = _needs_truth(corpus, "truth_wire_origin")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered("a share between 0 and 1")
+    truth = reuters_share_truth(corpus, relevant)
+    if abs(float(answer) - truth) <= tolerance:
+        return Feedback(True, f"correct: {float(answer):.1%}; the planted share is {truth:.1%}. Counting only "
+                              "articles that *name* Reuters would miss the uncredited rewrites.")
+    hint = ("too low: did you count only articles that credit Reuters? Use `wire_origins`, which also links "
+            "copies and uncredited rewrites" if float(answer) < truth else
+            "too high: the share is of the relevant documents, not of the Reuters-linked ones")
+    return Feedback(False, f"not yet ({float(answer):.1%}): {hint}.")
+
+
+def check_top_rewriter(answer, corpus: pd.DataFrame) -> Feedback:
+    """Exercise 2, task 2: the outlet that publishes the most rewrites of Reuters reports."""
+    missing = _needs_truth(corpus, "truth_wire_origin")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered("an outlet name (a string)")
+    rewrites = corpus[corpus["truth_wire_origin"].eq("reuters") & corpus["outlet"].ne("Reuters")]
+    counts = rewrites["outlet"].value_counts()
+    if str(answer) == counts.index[0]:
+        return Feedback(True, f"correct: {answer}, with {counts.iloc[0]} Reuters-based articles.")
+    return Feedback(False, f"not yet: {answer} has {int(counts.get(str(answer), 0))}. Hint: filter the wire "
+                           "origins to reuters, leave Reuters' own articles out, count by outlet.")
+
+
+def _weekly_event_documents(corpus: pd.DataFrame) -> pd.DataFrame:
+    frame = corpus[corpus["truth_event"].fillna("").ne("") & corpus["published"].notna()]
+    week = pd.to_datetime(frame["published"], utc=True).dt.tz_localize(None).dt.to_period("W").dt.start_time
+    return frame.assign(week=week.to_numpy())
+
+
+def check_peak_week(answer, corpus: pd.DataFrame) -> Feedback:
+    """Exercise 3, task 1: the start date (Monday) of the week with the most relationship coverage."""
+    missing = _needs_truth(corpus, "truth_event")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered('a date, for example "2024-06-17"')
+    weeks = _weekly_event_documents(corpus)["week"].value_counts()
+    peak = weeks.index[0]
+    given = pd.Timestamp(answer).to_period("W").start_time
+    if given == peak:
+        return Feedback(True, f"correct: the week of {peak:%Y-%m-%d}, with {weeks.iloc[0]} articles on the "
+                              "relationship.")
+    return Feedback(False, f"not yet: the week of {given:%Y-%m-%d} is not the peak. Hint: sort "
+                           "`attention` by `n` (raw counts) and read `period_start`.")
+
+
+def check_peak_event(answer, corpus: pd.DataFrame) -> Feedback:
+    """Exercise 3, task 2: the event (its id, ``E07``) that drove the peak week."""
+    missing = _needs_truth(corpus, "truth_event")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered('an event id from the timeline, for example "E02"')
+    frame = _weekly_event_documents(corpus)
+    peak = frame["week"].value_counts().index[0]
+    events = frame.loc[frame["week"] == peak, "truth_event"].value_counts()
+    if str(answer) in events.index:
+        others = [e for e in events.index if e != str(answer)]
+        also = f"; {', '.join(others)} fell in the same week too" if others else ""
+        return Feedback(True, f"correct: {answer} drove {events[str(answer)]} of that week's articles{also}.")
+    return Feedback(False, f"not yet: {answer} is not the main event of that week. Hint: which timeline dates "
+                           "fall inside the peak week? Compare with the headlines of that week.")
