@@ -1,0 +1,137 @@
+"""Notebooks and exercises: conventions, executed on the demo (and on real corpora when present)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import config
+from analysis.notebooks import report_notebooks, run_notebook
+
+NOTEBOOKS = report_notebooks()
+EXERCISES = sorted((config.NOTEBOOKS_DIR / "exercises").glob("*.ipynb"))
+SOLUTIONS = sorted((config.NOTEBOOKS_DIR / "solutions").glob("*.ipynb"))
+ALL = NOTEBOOKS + EXERCISES + SOLUTIONS
+
+
+def _read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def _errors(book) -> list[str]:
+    return [f"cell {i}: {o.get('ename')}: {o.get('evalue')}" for i, cell in enumerate(book.cells)
+            if cell.cell_type == "code" for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def _text_outputs(book) -> str:
+    parts = []
+    for cell in book.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            parts.append(output.get("text", ""))
+            parts.append(str(output.get("data", {}).get("text/plain", "")))
+    return "\n".join(parts)
+
+
+def test_the_report_notebooks_are_there():
+    assert [p.stem for p in NOTEBOOKS] == ["01-ingest-and-explore", "02-find-the-coverage",
+                                           "03-vectorise-and-cluster", "06-over-time"]
+    assert len(EXERCISES) >= 3 and [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
+    assert (config.NOTEBOOKS_DIR / "exercises" / "README.md").exists()
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_notebook_conventions(path):
+    assert re.match(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)+\.ipynb$", path.name), "name it NN-verb-topic.ipynb"
+    book = _read(path)
+    code = [c for c in book.cells if c.cell_type == "code"]
+    assert book.cells[0].cell_type == "markdown", "start with the question the notebook answers"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    for cell in code:
+        assert not cell.get("outputs") and cell.get("execution_count") is None, "commit notebooks without outputs"
+        assert len(cell.source.splitlines()) <= 15, f"a code cell of {len(cell.source.splitlines())} lines"
+        assert "sys.path" not in cell.source
+        assert not re.search(r"^\s*def \w+\(", cell.source, flags=re.MULTILINE), "functions belong in analysis/"
+    assert "SIMULATED" in book.cells[0].source
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from analysis.report import build_report
+
+    out = tmp_path_factory.mktemp("report")
+    build_report(out=out, quiet=True)
+    return out
+
+
+def test_report_runs_every_notebook_and_links_it(report):
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "Simulated data" in index
+    run = json.loads((report / "run.json").read_text(encoding="utf-8"))
+    assert [n["notebook"] for n in run["notebooks"]] == [p.stem for p in NOTEBOOKS]
+    for entry in run["notebooks"]:
+        assert f'href="{entry["html"]}"' in index
+        page = (report / entry["html"]).read_text(encoding="utf-8")
+        assert "data:image/png;base64" in page, f"{entry['html']} has no embedded figure"
+        assert not re.search(r"<script[^>]+src=[\"']https?://", page), "no remote scripts"
+        assert not _errors(_read(report / "notebooks" / f"{entry['notebook']}.ipynb"))
+        assert entry["seconds"] > 0
+    figures = sorted((report / "figures").glob("*.png"))
+    assert len(figures) >= 9
+    for png in figures:
+        assert png.with_suffix(".svg").exists()
+        assert f'src="figures/{png.name}"' in index
+    assert {"notebooks_seed", "demo_random_state"} <= set(run["seeds"])
+
+
+def test_every_figure_has_its_numbers_in_a_table(report):
+    tables = {p.stem for p in (report / "tables").glob("*.csv")}
+    for png in (report / "figures").glob("*.png"):
+        if png.stem in ("03-document-map", "03-cluster-sizes"):
+            assert "03-clusters" in tables and "03-assignments" in tables  # sizes and coordinates' source
+            continue
+        assert png.stem in tables, f"{png.name} has no table of its numbers"
+
+
+def test_rerun_gives_the_same_tables_byte_for_byte(report, tmp_path):
+    for notebook in ("02-find-the-coverage", "06-over-time"):
+        run_notebook(config.NOTEBOOKS_DIR / f"{notebook}.ipynb", tmp_path / "nb" / f"{notebook}.ipynb",
+                     {"corpus": str(report / "store"), "seed": 0, "freq": "W", "output_dir": str(tmp_path)},
+                     cwd=tmp_path)
+        prefix = notebook[:2]
+        for table in sorted((report / "tables").glob(f"{prefix}-*.csv")):
+            assert (tmp_path / "tables" / table.name).read_bytes() == table.read_bytes(), table.name
+
+
+@pytest.mark.parametrize("path", EXERCISES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_exercises_run_and_solutions_pass_their_checks(path, tmp_path):
+    executed = tmp_path / path.name
+    run_notebook(path, executed, {"demo_articles": 4000, "seed": 0}, cwd=tmp_path)
+    book = _read(executed)
+    assert not _errors(book)
+    text = _text_outputs(book)
+    if path.parent.name == "solutions":
+        assert text.count("✅ correct") >= 2 and "➡️" not in text, text[-2000:]
+    else:
+        assert text.count("not answered yet") >= 2
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("notebook", ["01-ingest-and-explore", "03-vectorise-and-cluster", "06-over-time"])
+def test_notebooks_on_a_real_corpus(shared_data, tmp_path_factory, notebook):
+    """Korean headlines and leads (Yonhap, Chosun): real text, no planted truth, no demo timeline."""
+    from analysis.store import ingest_to_store
+
+    store = tmp_path_factory.getbasetemp() / "real-ko-store"
+    if not (store / "corpus").is_dir():
+        ingest_to_store([shared_data / "ko_news_yonhap_chosun_2025-2026.csv.gz"], store)
+    out = tmp_path_factory.mktemp("real")
+    executed = out / f"{notebook}.ipynb"
+    run_notebook(config.NOTEBOOKS_DIR / f"{notebook}.ipynb", executed,
+                 {"corpus": str(store), "seed": 0, "freq": "M", "output_dir": str(out)}, cwd=out)
+    book = _read(executed)
+    assert not _errors(book)
+    assert "SIMULATED" not in _text_outputs(book)
+    assert list((out / "figures").glob(f"{notebook[:2]}-*.png"))
