@@ -57,7 +57,9 @@ def run_notebook(path, executed, parameters: dict, *, cwd=None, timeout: int = C
     try:
         pm.execute_notebook(str(path), str(executed), parameters=parameters, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(cwd or Path(path).parent),
-                            execution_timeout=timeout)
+                            execution_timeout=timeout,
+                            # the kernel's own start-up warnings (transport notes) are not the user's concern
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as exc:
         raise NotebookError(f"{Path(path).name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue} "
                            f"(the executed notebook with the traceback is {executed})") from None

@@ -83,7 +83,9 @@ def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = 
     codes, uniques = pd.factorize(values, sort=True)
     table = clusters_over_time(frame, codes, freq=freq)
     table.insert(2, "value", np.asarray(uniques, dtype=object)[table.pop("cluster").to_numpy()])
-    return table.drop(columns="events")
+    table = table.drop(columns="events")
+    table.attrs["by"] = by
+    return table
 
 
 def actor_cooccurrence_over_time(corpus: pd.DataFrame, *, actors=None, freq: str = "M", top: int = 6

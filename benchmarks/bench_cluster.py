@@ -250,12 +250,12 @@ def main(argv=None) -> int:
             rows.append({"corpus": label, **run_child("ours", path, K)})
             rows.append({"corpus": label, **run_child("baseline", path, K)})
 
-    header = f"{'corpus':<26}{'pipeline':<13}{'docs':>9}{'seconds':>9}{'docs/s':>9}{'peak MB':>9}{'ARI pl.':>9}{'NMI':>7}"
+    header = f"{'corpus':<28}{'pipeline':<13}{'docs':>9}{'seconds':>9}{'docs/s':>9}{'peak MB':>9}{'ARI pl.':>9}{'NMI':>7}"
     print("\n" + header + "\n" + "-" * len(header))
     for r in rows:
         ari = f"{r['ari_planted']:.3f}" if "ari_planted" in r else "-"
         nmi = f"{r['nmi']:.3f}" if "nmi" in r else "-"
-        print(f"{r['corpus']:<26}{r['pipeline']:<13}{r['docs']:>9,}{r['seconds']:>9.1f}{r['docs_per_s']:>9,.0f}"
+        print(f"{r['corpus']:<28}{r['pipeline']:<13}{r['docs']:>9,}{r['seconds']:>9.1f}{r['docs_per_s']:>9,.0f}"
               f"{r['peak_rss_mb']:>9,.0f}{ari:>9}{nmi:>7}")
 
     full = rows[0]
