@@ -58,8 +58,8 @@ def run_notebook(path, executed, parameters: dict, *, cwd=None, timeout: int = C
         pm.execute_notebook(str(path), str(executed), parameters=parameters, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(cwd or Path(path).parent),
                             execution_timeout=timeout,
-                            # the kernel's own start-up warnings (transport notes) are not the user's concern
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            # the kernel's own start-up and shutdown notes (transport, interrupt) are noise here
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as exc:
         raise NotebookError(f"{Path(path).name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue} "
                            f"(the executed notebook with the traceback is {executed})") from None

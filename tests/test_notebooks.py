@@ -95,16 +95,6 @@ def test_every_figure_has_its_numbers_in_a_table(report):
         assert png.stem in tables, f"{png.name} has no table of its numbers"
 
 
-def test_rerun_gives_the_same_tables_byte_for_byte(report, tmp_path):
-    for notebook in ("02-find-the-coverage", "06-over-time"):
-        run_notebook(config.NOTEBOOKS_DIR / f"{notebook}.ipynb", tmp_path / "nb" / f"{notebook}.ipynb",
-                     {"corpus": str(report / "store"), "seed": 0, "freq": "W", "output_dir": str(tmp_path)},
-                     cwd=tmp_path)
-        prefix = notebook[:2]
-        for table in sorted((report / "tables").glob(f"{prefix}-*.csv")):
-            assert (tmp_path / "tables" / table.name).read_bytes() == table.read_bytes(), table.name
-
-
 @pytest.mark.parametrize("path", EXERCISES + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_exercises_run_and_solutions_pass_their_checks(path, tmp_path):
     executed = tmp_path / path.name
