@@ -81,10 +81,8 @@ def stop_words(language: str) -> frozenset:
 
     extra = _extra_stop_words()
     words = {str(w).casefold() for w in extra.get(language, [])}
-    try:
+    if stopwordsiso.has_lang(language):  # otherwise only the registry's extra words
         words |= {w.casefold() for w in stopwordsiso.stopwords(language)}
-    except (KeyError, ValueError):
-        pass  # stopwordsiso has no list for this language: the registry's extra words only
     return frozenset(words)
 
 
