@@ -43,13 +43,12 @@ STREAM_FROM = 200_000
 def _rss_mb() -> float:
     """Peak resident memory of this process. VmHWM restarts at exec; ru_maxrss would carry the
     parent's peak into the child (Linux keeps it across fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+    status = Path("/proc/self/status")
+    if status.exists():  # Linux
+        for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # elsewhere: may include the parent's
 
 
 def child(pipeline: str, path: str, k: int) -> dict:
