@@ -231,7 +231,7 @@ class MultilingualTokenizer:
             from .actors import ActorTagger
 
             self._tagger = ActorTagger().fit()
-        spans = self._tagger.find(text, language)
+        spans = self._tagger._find(text, language)  # fitted just above; skips the per-call check
         if language == "ko":
             return apply_glossary(self._korean_with_spans(text, spans, morphemes), language, self.glossary)
         tokens, cursor = [], 0
