@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,13 +47,21 @@ _WORD_RE = re.compile(r"[^\W\d_][\w\-']*", re.UNICODE)
 _KIWI_TAGS = {"NNG", "NNP", "VV", "VA", "SL", "XR"}
 
 
-@lru_cache(maxsize=1)
-def _kiwi():
-    from kiwipiepy import Kiwi
+_KIWI: dict = {}  # process id -> Kiwi
 
-    # The typo and multi-word dictionaries are for informal text; without them Kiwi loads in
-    # about 1.5 s instead of 5 s and segments edited news the same way.
-    return Kiwi(load_typo_dict=False, load_multi_dict=False, num_workers=min(4, os.cpu_count() or 1))
+
+def _kiwi():
+    # One per process: Kiwi's worker threads do not survive a fork, so a forked worker that needs
+    # Kiwi loads its own. The parent's copy is kept, never freed: freeing it would wait for threads
+    # that no longer exist.
+    pid = os.getpid()
+    if pid not in _KIWI:
+        from kiwipiepy import Kiwi
+
+        # The typo and multi-word dictionaries are for informal text; without them Kiwi loads in
+        # about 1.5 s instead of 5 s and segments edited news the same way.
+        _KIWI[pid] = Kiwi(load_typo_dict=False, load_multi_dict=False, num_workers=min(4, os.cpu_count() or 1))
+    return _KIWI[pid]
 
 
 @lru_cache(maxsize=1)
@@ -116,8 +125,9 @@ def load_concept_glossary(path: str | None = None) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _glossary_table(path: str | None, language: str | None) -> tuple[dict, frozenset, int]:
-    """Token sequence -> concept for one language, the terms tokenised like the documents."""
+def _glossary_table(path: str | None, language: str | None) -> tuple[dict, dict]:
+    """Token sequence -> ``@CONCEPT`` for one language (the terms tokenised like the documents),
+    and for each first token the lengths of the terms it starts, longest first."""
     words = MultilingualTokenizer(concept_bridge=False)._words
     table: dict[tuple, str] = {}
     for concept, entry in load_concept_glossary(path).items():
@@ -127,8 +137,11 @@ def _glossary_table(path: str | None, language: str | None) -> tuple[dict, froze
             for term in terms:
                 key = tuple(words(str(term), language))
                 if key:
-                    table.setdefault(key, concept)
-    return table, frozenset(k[0] for k in table), max(map(len, table), default=0)
+                    table.setdefault(key, f"@{concept}")
+    widths: dict[str, list[int]] = {}
+    for key in table:
+        widths.setdefault(key[0], []).append(len(key))
+    return table, {first: sorted(set(w), reverse=True) for first, w in widths.items()}
 
 
 def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> list[str]:
@@ -139,22 +152,22 @@ def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> li
     >>> apply_glossary(["feder", "council", "approv", "ratif"], "en")
     ['@UPPER_HOUSE', 'approv', '@RATIFY']
     """
-    table, firsts, longest = _glossary_table(None if glossary is None else str(glossary), language)
-    out, i, n = [], 0, len(tokens)
-    while i < n:
-        if tokens[i] in firsts:
-            for width in range(min(longest, n - i), 0, -1):
-                concept = table.get(tuple(tokens[i:i + width]))
-                if concept is not None:
-                    out.append(f"@{concept}")
-                    i += width
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        else:
-            out.append(tokens[i])
-            i += 1
+    table, widths = _glossary_table(None if glossary is None else str(glossary), language)
+    starts = [i for i, token in enumerate(tokens) if token in widths]  # most tokens start no term
+    if not starts:
+        return tokens
+    out, cursor, n = [], 0, len(tokens)
+    for i in starts:
+        if i < cursor:  # inside a term already replaced
+            continue
+        for width in widths[tokens[i]]:
+            concept = table.get(tuple(tokens[i:i + width])) if i + width <= n else None
+            if concept is not None:
+                out.extend(tokens[cursor:i])
+                out.append(concept)
+                cursor = i + width
+                break
+    out.extend(tokens[cursor:])
     return out
 
 
@@ -181,6 +194,16 @@ _EOJEOL_RE = re.compile(r"\S+")
 _EOJEOLS: dict[str, tuple] = {}  # eojeol -> its kept morphemes ((start, form), ...), this process
 
 
+def _analyse_eojeols(eojeols) -> None:
+    """Send the eojeols not analysed yet to Kiwi, in one batch."""
+    new = list(dict.fromkeys(e for e in eojeols if e not in _EOJEOLS))
+    if new:
+        if len(_EOJEOLS) + len(new) > 1_000_000:  # bound the memory of a long run
+            _EOJEOLS.clear()
+        for eojeol, analysed in zip(new, _kiwi().tokenize(new)):
+            _EOJEOLS[eojeol] = tuple((m.start, m.form.casefold()) for m in analysed if _keep_morpheme(m))
+
+
 def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
     """Kept Kiwi morphemes ``(start, form)`` of Korean texts, analysed one eojeol at a time.
 
@@ -196,12 +219,7 @@ def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
     ['북한', '러시아', '조약']
     """
     found = [[(m.start(), m.group()) for m in _EOJEOL_RE.finditer(t)] for t in texts]
-    new = list(dict.fromkeys(e for spans in found for _, e in spans if e not in _EOJEOLS))
-    if new:
-        if len(_EOJEOLS) + len(new) > 1_000_000:  # bound the memory of a long run
-            _EOJEOLS.clear()
-        for eojeol, analysed in zip(new, _kiwi().tokenize(new)):
-            _EOJEOLS[eojeol] = tuple((m.start, m.form.casefold()) for m in analysed if _keep_morpheme(m))
+    _analyse_eojeols(e for spans in found for _, e in spans)
     out = []
     for spans in found:
         morphemes = []
@@ -241,16 +259,15 @@ class MultilingualTokenizer:
         if language == "ko":
             return [form for _, form in korean_morphemes([text])[0]]
         cache = _word_tokens(language, self.stem)
-        tokens = []
-        for word in _WORD_RE.findall(text):
-            token = cache.get(word)
-            if token is None:
-                if len(cache) > 1_000_000:  # bound the memory of a long run
-                    cache.clear()
-                token = cache[word] = _word_token(word, language, self.stem)
-            if token:
-                tokens.append(token)
-        return tokens
+        words = _WORD_RE.findall(text)
+        tokens = list(map(cache.get, words))  # each distinct word is stemmed once per process
+        if None in tokens:
+            if len(cache) > 1_000_000:  # bound the memory of a long run
+                cache.clear()
+            for i, word in enumerate(words):
+                if tokens[i] is None:
+                    tokens[i] = cache[word] = _word_token(word, language, self.stem)
+        return [token for token in tokens if token]
 
     def __call__(self, text, language: str | None = None, *, morphemes=None) -> list[str]:
         """Tokens of one text; ``morphemes``: a Korean text's :func:`korean_morphemes`, when done in a batch."""
@@ -340,8 +357,13 @@ def _n_jobs(n_jobs, n_documents: int) -> int:
     return cores if n_jobs < 0 else max(1, int(n_jobs))
 
 
+@lru_cache(maxsize=8)
+def _shared_tokenizer(concept_bridge: bool, glossary) -> MultilingualTokenizer:
+    return MultilingualTokenizer(concept_bridge=concept_bridge, glossary=glossary)
+
+
 def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
-    tokenizer = MultilingualTokenizer(concept_bridge=concept_bridge, glossary=glossary)
+    tokenizer = _shared_tokenizer(concept_bridge, glossary)
     korean = [i for i, lang in enumerate(languages) if lang == "ko"]
     morphemes: dict = {}
     if korean:
@@ -353,6 +375,34 @@ def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
         head_tokens.append(tokenizer(head, lang, morphemes=head_m) if head else [])
         body_tokens.append(tokenizer(text, lang, morphemes=body_m) if text else [])
     return head_tokens, body_tokens
+
+
+_FORKED_INPUT: tuple = ()  # the fields, set just before forking: workers inherit them instead of unpickling
+
+
+def _tokenize_forked_slice(start: int, stop: int, concept_bridge: bool, glossary):
+    heads, bodies, languages = _FORKED_INPUT
+    return _tokenize_lists(heads[start:stop], bodies[start:stop], languages[start:stop], concept_bridge, glossary)
+
+
+def _prepare_workers(heads, bodies, languages, concept_bridge, glossary) -> None:
+    """Build here, once, what every worker would otherwise build for itself.
+
+    Forked workers inherit it: the Kiwi analysis of every Korean eojeol (Kiwi keeps threads of its
+    own, so it runs only in this process), the actor patterns, the glossary tables, stop words.
+    """
+    _analyse_eojeols(e for i, lang in enumerate(languages) if lang == "ko" for part in (heads[i], bodies[i]) for e in _EOJEOL_RE.findall(part))
+    tokenizer = _shared_tokenizer(concept_bridge, glossary)
+    for lang in dict.fromkeys(languages):
+        tokenizer("warm", lang)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    # fork is safe with the work done here (pure Python on inherited data) on Linux; macOS and
+    # Windows use joblib's loky processes instead
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True, n_jobs=None
@@ -370,21 +420,35 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
     body : bool, default=True
         False skips the body (its token lists are empty): quicker when only heads are used.
     n_jobs : int, optional
-        Worker processes (joblib's loky, reused between calls). None: every core from
-        20,000 documents, one below; -1: every core. The tokens do not depend on it.
+        Worker processes. None: every core from 20,000 documents, one below; -1: every core.
+        On Linux the workers are forked from this process after it has prepared what they share;
+        elsewhere they are joblib's loky processes. The tokens do not depend on it.
     """
+    global _FORKED_INPUT
     heads, bodies, languages = _fields(X)
     if not body:
         bodies = [""] * len(bodies)
     jobs = _n_jobs(n_jobs, len(heads))
     if jobs <= 1:
         return _tokenize_lists(heads, bodies, languages, concept_bridge, glossary)
-    from joblib import Parallel, delayed
-
     size = -(-len(heads) // (jobs * 4))
-    parts = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(_tokenize_lists)(heads[i:i + size], bodies[i:i + size], languages[i:i + size], concept_bridge,
-                                 glossary) for i in range(0, len(heads), size))
+    bounds = [(i, min(i + size, len(heads))) for i in range(0, len(heads), size)]
+    if _can_fork():
+        import multiprocessing
+
+        _prepare_workers(heads, bodies, languages, concept_bridge, glossary)
+        _FORKED_INPUT = (heads, bodies, languages)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                parts = pool.starmap(_tokenize_forked_slice, [(a, b, concept_bridge, glossary) for a, b in bounds])
+        finally:
+            _FORKED_INPUT = ()
+    else:
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=jobs, backend="loky")(
+            delayed(_tokenize_lists)(heads[a:b], bodies[a:b], languages[a:b], concept_bridge, glossary)
+            for a, b in bounds)
     return [t for h, _ in parts for t in h], [t for _, b in parts for t in b]
 
 
@@ -485,6 +549,8 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         if self.analyzer == "chars":
             return self.vectorizer_.fit_transform(_documents(X)[0])
         heads, bodies = self._field_tokens(X)
+        if self.body_weight <= 0:  # the bodies are empty: one pass over the heads
+            return self.vectorizer_.fit_transform(heads)
         self.vectorizer_.fit([h + b for h, b in zip(heads, bodies)])
         return self._combine(self.vectorizer_.transform(heads), self.vectorizer_.transform(bodies))
 
