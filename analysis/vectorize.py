@@ -380,21 +380,11 @@ def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
 _FORKED_INPUT: tuple = ()  # the fields, set just before forking: workers inherit them instead of unpickling
 
 
-def _tokenize_forked_slice(start: int, stop: int, concept_bridge: bool, glossary):
-    heads, bodies, languages = _FORKED_INPUT
-    return _tokenize_lists(heads[start:stop], bodies[start:stop], languages[start:stop], concept_bridge, glossary)
-
-
-def _prepare_workers(heads, bodies, languages, concept_bridge, glossary) -> None:
-    """Build here, once, what every worker would otherwise build for itself.
-
-    Forked workers inherit it: the Kiwi analysis of every Korean eojeol (Kiwi keeps threads of its
-    own, so it runs only in this process), the actor patterns, the glossary tables, stop words.
-    """
-    _analyse_eojeols(e for i, lang in enumerate(languages) if lang == "ko" for part in (heads[i], bodies[i]) for e in _EOJEOL_RE.findall(part))
-    tokenizer = _shared_tokenizer(concept_bridge, glossary)
-    for lang in dict.fromkeys(languages):
-        tokenizer("warm", lang)
+def _tokenize_forked(rows: range, concept_bridge: bool, glossary):
+    heads, bodies, languages, order = _FORKED_INPUT
+    picked = order[rows.start:rows.stop]
+    return _tokenize_lists([heads[i] for i in picked], [bodies[i] for i in picked], [languages[i] for i in picked],
+                           concept_bridge, glossary)
 
 
 def _can_fork() -> bool:
@@ -403,6 +393,49 @@ def _can_fork() -> bool:
     # fork is safe with the work done here (pure Python on inherited data) on Linux; macOS and
     # Windows use joblib's loky processes instead
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs):
+    """Workers forked from this process tokenise the documents not in Korean while this process
+    loads Kiwi (about 2 s before its first result, and threads of its own) and does the Korean ones
+    (a mostly Korean corpus: Kiwi first, then the workers do all).
+
+    The workers inherit the fields and what this process prepared before forking (actor
+    patterns, glossary tables, stop words): nothing is pickled to them but row ranges.
+    """
+    global _FORKED_INPUT
+    import multiprocessing
+
+    korean = [i for i, lang in enumerate(languages) if lang == "ko"]
+    others = [i for i, lang in enumerate(languages) if lang != "ko"]
+    if len(korean) * (jobs + 1) > len(heads):
+        # mostly Korean: Kiwi analyses every eojeol here first, then the workers share all documents
+        _analyse_eojeols(e for i in korean for part in (heads[i], bodies[i]) for e in _EOJEOL_RE.findall(part))
+        korean, others = [], list(range(len(heads)))
+    tokenizer = _shared_tokenizer(concept_bridge, glossary)
+    for lang in dict.fromkeys(languages[i] for i in others):
+        tokenizer("warm", lang)  # compiles the patterns and glossary tables the workers will share
+    size = max(1, -(-len(others) // (jobs * 4)))
+    _FORKED_INPUT = (heads, bodies, languages, others)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            pending = pool.starmap_async(_tokenize_forked, [(range(a, min(a + size, len(others))), concept_bridge,
+                                                             glossary) for a in range(0, len(others), size)])
+            here = _tokenize_lists([heads[i] for i in korean], [bodies[i] for i in korean], ["ko"] * len(korean),
+                                   concept_bridge, glossary)
+            parts = pending.get()
+    finally:
+        _FORKED_INPUT = ()
+    head_tokens: list = [None] * len(heads)
+    body_tokens: list = [None] * len(heads)
+    rows = iter(others)
+    for part_heads, part_bodies in parts:
+        for h, b in zip(part_heads, part_bodies):
+            i = next(rows)
+            head_tokens[i], body_tokens[i] = h, b
+    for i, h, b in zip(korean, *here):
+        head_tokens[i], body_tokens[i] = h, b
+    return head_tokens, body_tokens
 
 
 def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True, n_jobs=None
@@ -424,31 +457,20 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
         On Linux the workers are forked from this process after it has prepared what they share;
         elsewhere they are joblib's loky processes. The tokens do not depend on it.
     """
-    global _FORKED_INPUT
     heads, bodies, languages = _fields(X)
     if not body:
         bodies = [""] * len(bodies)
     jobs = _n_jobs(n_jobs, len(heads))
     if jobs <= 1:
         return _tokenize_lists(heads, bodies, languages, concept_bridge, glossary)
-    size = -(-len(heads) // (jobs * 4))
-    bounds = [(i, min(i + size, len(heads))) for i in range(0, len(heads), size)]
     if _can_fork():
-        import multiprocessing
+        return _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
+    from joblib import Parallel, delayed
 
-        _prepare_workers(heads, bodies, languages, concept_bridge, glossary)
-        _FORKED_INPUT = (heads, bodies, languages)
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                parts = pool.starmap(_tokenize_forked_slice, [(a, b, concept_bridge, glossary) for a, b in bounds])
-        finally:
-            _FORKED_INPUT = ()
-    else:
-        from joblib import Parallel, delayed
-
-        parts = Parallel(n_jobs=jobs, backend="loky")(
-            delayed(_tokenize_lists)(heads[a:b], bodies[a:b], languages[a:b], concept_bridge, glossary)
-            for a, b in bounds)
+    size = -(-len(heads) // (jobs * 4))
+    parts = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_tokenize_lists)(heads[a:a + size], bodies[a:a + size], languages[a:a + size], concept_bridge,
+                                 glossary) for a in range(0, len(heads), size))
     return [t for h, _ in parts for t in h], [t for _, b in parts for t in b]
 
 
