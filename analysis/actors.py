@@ -82,7 +82,7 @@ def alias_pattern(alias: str, language: str, not_followed_by=()) -> str:
     return rf"(?<![\w.]){core}{tail}(?![\w])" if not body.endswith(".") else rf"(?<![\w.]){core}{tail}"
 
 
-_PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])")
+_PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])", "")  # the left boundaries; "": none before the first letter
 
 
 def _factored(items, ignore_case: bool) -> str:
@@ -98,7 +98,7 @@ def _factored(items, ignore_case: bool) -> str:
     rest: list[str] = []
     for _, group, pattern in items:
         prefix = next((p for p in _PREFIXES if pattern.startswith(p)), None)
-        core = pattern[len(prefix):] if prefix else ""
+        core = pattern[len(prefix):] if prefix is not None else ""
         first = re.match(r"\\(\W)|([^\\()\[\].*+?{}|^$])", core)
         if prefix is None or first is None:
             rest.append(f"(?P<{group}>{pattern})")
@@ -109,9 +109,16 @@ def _factored(items, ignore_case: bool) -> str:
     flags = "(?i:{})" if ignore_case else "(?:{})"
     parts = []
     for prefix, by_char in buckets.items():
-        if by_char:
+        if not by_char:
+            continue
+        if ignore_case:
             branches = [f"[{re.escape(key)}]" + flags.format("|".join(alts)) for key, alts in by_char.items()]
             parts.append(f"{prefix}(?:{'|'.join(branches)})")
+        else:
+            # case-sensitive aliases start with a capital or a Hangul syllable: the letter first and
+            # the boundary after it (a lookbehind over the letter) lets re skip the other characters fast
+            behind = f"(?<!{prefix[4:-1]}[\\s\\S])" if prefix else ""
+            parts += [f"{re.escape(key)}{behind}" + flags.format("|".join(alts)) for key, alts in by_char.items()]
     return "|".join(parts + [flags.format(r) for r in rest])
 
 
@@ -187,7 +194,8 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                     n += 1
                     owners[group] = key
                     a = re.escape(abbr)
-                    groups[True].append((1, group, f"(?:(?<=·){a}(?![{_HANGUL}])|(?<![{_HANGUL}]){a}(?=·))"))
+                    # the letter first, its context after: re skips positions without the letter cheaply
+                    groups[True].append((1, group, f"{a}(?:(?<=·{a})(?![{_HANGUL}])|(?<![{_HANGUL}]{a})(?=·))"))
         compiled = []
         for case_sensitive, items in groups.items():
             if not items:
