@@ -380,10 +380,12 @@ def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
 _FORKED_INPUT: tuple = ()  # the fields, set just before forking: workers inherit them instead of unpickling
 
 
-def _tokenize_forked(rows: range, concept_bridge: bool, glossary):
+def _tokenize_forked(start: int, stop: int, concept_bridge: bool, glossary, eojeols=None):
+    if eojeols:  # Kiwi's analyses, done in the parent after this worker was forked
+        _EOJEOLS.update(eojeols)
     heads, bodies, languages, order = _FORKED_INPUT
-    picked = order[rows.start:rows.stop]
-    return _tokenize_lists([heads[i] for i in picked], [bodies[i] for i in picked], [languages[i] for i in picked],
+    rows = order[start:stop]
+    return _tokenize_lists([heads[i] for i in rows], [bodies[i] for i in rows], [languages[i] for i in rows],
                            concept_bridge, glossary)
 
 
@@ -395,46 +397,60 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs):
-    """Workers forked from this process tokenise the documents not in Korean while this process
-    loads Kiwi (about 2 s before its first result, and threads of its own) and does the Korean ones
-    (a mostly Korean corpus: Kiwi first, then the workers do all).
+def _analysed_eojeols(eojeols: list[str]) -> dict:
+    """Kiwi's analyses of some eojeols (run in a worker, which loads its own Kiwi)."""
+    _analyse_eojeols(eojeols)
+    return {e: _EOJEOLS[e] for e in eojeols}
 
-    The workers inherit the fields and what this process prepared before forking (actor
-    patterns, glossary tables, stop words): nothing is pickled to them but row ranges.
+
+def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs):
+    """Workers forked from this process, which prepares what they share first.
+
+    The actor patterns, glossary tables and stop words are built here and inherited, like the
+    fields themselves: nothing is pickled to the workers but row ranges. Kiwi (about 2 s to start,
+    and threads of its own, which a fork does not copy) runs in one worker while the other
+    workers start on the documents not in Korean; the Korean documents follow, with its analyses.
     """
     global _FORKED_INPUT
     import multiprocessing
 
     korean = [i for i, lang in enumerate(languages) if lang == "ko"]
     others = [i for i, lang in enumerate(languages) if lang != "ko"]
-    if len(korean) * (jobs + 1) > len(heads):
-        # mostly Korean: Kiwi analyses every eojeol here first, then the workers share all documents
-        _analyse_eojeols(e for i in korean for part in (heads[i], bodies[i]) for e in _EOJEOL_RE.findall(part))
-        korean, others = [], list(range(len(heads)))
     tokenizer = _shared_tokenizer(concept_bridge, glossary)
     for lang in dict.fromkeys(languages[i] for i in others):
-        tokenizer("warm", lang)  # compiles the patterns and glossary tables the workers will share
-    size = max(1, -(-len(others) // (jobs * 4)))
-    _FORKED_INPUT = (heads, bodies, languages, others)
+        tokenizer("warm", lang)
+    needed: list[str] = []
+    if korean:
+        terms = [t for entry in load_concept_glossary(None if glossary is None else str(glossary)).values()
+                 for t in entry["terms"].get("ko", []) or []]
+        needed = list(dict.fromkeys(e for part in [*(p for i in korean for p in (heads[i], bodies[i])), *map(str, terms)]
+                                    for e in _EOJEOL_RE.findall(part)))
+    missing = [e for e in needed if e not in _EOJEOLS]
+    size = max(1, -(-len(heads) // (jobs * 4)))
+    _FORKED_INPUT = (heads, bodies, languages, others + korean)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            pending = pool.starmap_async(_tokenize_forked, [(range(a, min(a + size, len(others))), concept_bridge,
-                                                             glossary) for a in range(0, len(others), size)])
-            here = _tokenize_lists([heads[i] for i in korean], [bodies[i] for i in korean], ["ko"] * len(korean),
-                                   concept_bridge, glossary)
-            parts = pending.get()
+            kiwi = pool.apply_async(_analysed_eojeols, (missing,)) if missing else None
+            pending = [pool.starmap_async(_tokenize_forked, [(a, min(a + size, len(others)), concept_bridge, glossary)
+                                                             for a in range(0, len(others), size)])]
+            if korean:
+                if kiwi is not None:
+                    _EOJEOLS.update(kiwi.get())
+                tokenizer("warm", "ko")  # the Korean glossary terms, from the analyses just received
+                eojeols = {e: _EOJEOLS[e] for e in needed}
+                n = len(others) + len(korean)
+                pending.append(pool.starmap_async(_tokenize_forked, [
+                    (a, min(a + size, n), concept_bridge, glossary, eojeols) for a in range(len(others), n, size)]))
+            parts = [part for job in pending for part in job.get()]
     finally:
         _FORKED_INPUT = ()
     head_tokens: list = [None] * len(heads)
     body_tokens: list = [None] * len(heads)
-    rows = iter(others)
+    rows = iter(others + korean)
     for part_heads, part_bodies in parts:
         for h, b in zip(part_heads, part_bodies):
             i = next(rows)
             head_tokens[i], body_tokens[i] = h, b
-    for i, h, b in zip(korean, *here):
-        head_tokens[i], body_tokens[i] = h, b
     return head_tokens, body_tokens
 
 
