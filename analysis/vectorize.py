@@ -2,8 +2,9 @@
 
 Tokenisation by language (all offline):
 
-* Korean: morphemes from kiwipiepy (nouns, verb and adjective stems, foreign words); the model
-  loads lazily, once per process (about 2 s);
+* Korean: morphemes from kiwipiepy (nouns, verb and adjective stems, foreign words), one eojeol
+  at a time, each distinct eojeol analysed once per process (:func:`korean_morphemes`); the model
+  loads lazily, once per process (about 2 s with its first analysis);
 * Indonesian: Sastrawi stemming (``ditandatangani`` -> ``tandatangan``);
 * Russian and English: Snowball stemming;
 * stop words for every language from stopwordsiso; other languages: lower-cased words.

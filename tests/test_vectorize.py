@@ -155,8 +155,11 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
     from analysis.vectorize import tokenize_fields
 
     one = tokenize_fields(demo, n_jobs=1)
-    assert tokenize_fields(demo, n_jobs=2) == one  # forked workers; Korean in this process meanwhile
-    korean = demo[demo["language"].eq("ko")]
-    assert tokenize_fields(korean, n_jobs=2) == tokenize_fields(korean, n_jobs=1)  # Kiwi first, then workers
+    assert tokenize_fields(demo, n_jobs=2) == one  # forked workers
+    # Korean eojeols this process has never analysed: a worker loads Kiwi for them
+    novel = pd.DataFrame({"title": ["러시아 하원이 새로운 조약안을 심의했다", "평양 시민들이 행진했다"],
+                          "lead": ["", ""], "text": ["", ""], "language": ["ko", "ko"]})
+    forked = tokenize_fields(novel, n_jobs=2)
+    assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
     monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
