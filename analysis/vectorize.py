@@ -193,14 +193,17 @@ def _keep_morpheme(morpheme) -> bool:
 
 _EOJEOL_RE = re.compile(r"\S+")
 _EOJEOLS: dict[str, tuple] = {}  # eojeol -> its kept morphemes ((start, form), ...), this process
+_EOJEOLS_MAX = 1_000_000
 
 
 def _analyse_eojeols(eojeols) -> None:
-    """Send the eojeols not analysed yet to Kiwi, in one batch."""
-    new = list(dict.fromkeys(e for e in eojeols if e not in _EOJEOLS))
+    """Send the eojeols not analysed yet to Kiwi, in one batch; afterwards all of them are known."""
+    eojeols = list(dict.fromkeys(eojeols))
+    new = [e for e in eojeols if e not in _EOJEOLS]
     if new:
-        if len(_EOJEOLS) + len(new) > 1_000_000:  # bound the memory of a long run
+        if len(_EOJEOLS) + len(new) > _EOJEOLS_MAX:  # bound the memory of a long run
             _EOJEOLS.clear()
+            new = eojeols  # the ones known before are gone too
         for eojeol, analysed in zip(new, _kiwi().tokenize(new)):
             _EOJEOLS[eojeol] = tuple((m.start, m.form.casefold()) for m in analysed if _keep_morpheme(m))
 
@@ -225,7 +228,7 @@ def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
     for spans in found:
         morphemes = []
         for offset, eojeol in spans:
-            morphemes.extend((offset + start, form) for start, form in _EOJEOLS.get(eojeol) or ())
+            morphemes.extend((offset + start, form) for start, form in _EOJEOLS[eojeol])
         out.append(morphemes)
     return out
 
@@ -435,10 +438,13 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
             pending = [pool.starmap_async(_tokenize_forked, [(a, min(a + size, len(others)), concept_bridge, glossary)
                                                              for a in range(0, len(others), size)])]
             if korean:
+                eojeols = {e: _EOJEOLS[e] for e in needed if e in _EOJEOLS}
                 if kiwi is not None:
-                    _EOJEOLS.update(kiwi.get())
+                    eojeols.update(kiwi.get())
+                if len(_EOJEOLS) + len(missing) > _EOJEOLS_MAX:  # bound the memory of a long run
+                    _EOJEOLS.clear()
+                _EOJEOLS.update(eojeols)
                 tokenizer("warm", "ko")  # the Korean glossary terms, from the analyses just received
-                eojeols = {e: _EOJEOLS[e] for e in needed}
                 n = len(others) + len(korean)
                 pending.append(pool.starmap_async(_tokenize_forked, [
                     (a, min(a + size, n), concept_bridge, glossary, eojeols) for a in range(len(others), n, size)]))

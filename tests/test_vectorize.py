@@ -163,3 +163,13 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
     assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
     monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
+
+
+def test_korean_cache_bound_keeps_every_eojeol_of_the_batch(monkeypatch):
+    from analysis import vectorize
+
+    text = "북한은 러시아와 조약을 맺었다"
+    expected = vectorize.korean_morphemes([text])
+    monkeypatch.setattr(vectorize, "_EOJEOLS_MAX", 3)  # the cache is cleared inside this batch
+    assert vectorize.korean_morphemes([text, "평양에서 회담이 열렸다"])[0] == expected[0]
+    assert len(vectorize._EOJEOLS) <= 8
