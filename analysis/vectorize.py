@@ -444,7 +444,6 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
                 if len(_EOJEOLS) + len(missing) > _EOJEOLS_MAX:  # bound the memory of a long run
                     _EOJEOLS.clear()
                 _EOJEOLS.update(eojeols)
-                tokenizer("warm", "ko")  # the Korean glossary terms, from the analyses just received
                 n = len(others) + len(korean)
                 pending.append(pool.starmap_async(_tokenize_forked, [
                     (a, min(a + size, n), concept_bridge, glossary, eojeols) for a in range(len(others), n, size)]))

@@ -1,6 +1,7 @@
 """Vectorisers: tokenisers per language, the concept bridge, and the scikit-learn contract."""
 from __future__ import annotations
 
+import os
 import pickle
 
 import numpy as np
@@ -159,7 +160,10 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
     # Korean eojeols this process has never analysed: a worker loads Kiwi for them
     novel = pd.DataFrame({"title": ["러시아 하원이 새로운 조약안을 심의했다", "평양 시민들이 행진했다"],
                           "lead": ["", ""], "text": ["", ""], "language": ["ko", "ko"]})
+    monkeypatch.setattr(vectorize, "_KIWI", {})  # as if this process had never loaded Kiwi
+    monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # ... nor analysed any eojeol
     forked = tokenize_fields(novel, n_jobs=2)
+    assert os.getpid() not in vectorize._KIWI  # Kiwi ran in a worker: loading it here would stall the others
     assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
     monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
