@@ -28,9 +28,11 @@ Examples
 """
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import sys
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
@@ -384,13 +386,19 @@ def _tokenize_lists(heads, bodies, languages, concept_bridge, glossary):
 _FORKED_INPUT: tuple = ()  # the fields, set just before forking: workers inherit them instead of unpickling
 
 
-def _tokenize_forked(start: int, stop: int, concept_bridge: bool, glossary, eojeols=None):
+def _tokenize_forked(start: int, stop: int, concept_bridge: bool, glossary, eojeols=None, reduce=None):
     if eojeols:  # Kiwi's analyses, done in the parent after this worker was forked
         _EOJEOLS.update(eojeols)
     heads, bodies, languages, order = _FORKED_INPUT
     rows = order[start:stop]
-    return _tokenize_lists([heads[i] for i in rows], [bodies[i] for i in rows], [languages[i] for i in rows],
-                           concept_bridge, glossary)
+    tokens = _tokenize_lists([heads[i] for i in rows], [bodies[i] for i in rows], [languages[i] for i in rows],
+                             concept_bridge, glossary)
+    return tokens if reduce is None else reduce(*tokens)
+
+
+def _tokenize_reduced(heads, bodies, languages, concept_bridge, glossary, reduce):
+    tokens = _tokenize_lists(heads, bodies, languages, concept_bridge, glossary)
+    return tokens if reduce is None else reduce(*tokens)
 
 
 def _can_fork() -> bool:
@@ -407,13 +415,14 @@ def _analysed_eojeols(eojeols: list[str]) -> dict:
     return {e: _EOJEOLS[e] for e in eojeols}
 
 
-def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs):
+def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce=None):
     """Workers forked from this process, which prepares what they share first.
 
     The actor patterns, glossary tables and stop words are built here and inherited, like the
     fields themselves: nothing is pickled to the workers but row ranges. Kiwi (about 2 s to start,
     and threads of its own, which a fork does not copy) runs in one worker while the other
     workers start on the documents not in Korean; the Korean documents follow, with its analyses.
+    Returns the row order and ``(start, stop, result)`` per chunk of it.
     """
     global _FORKED_INPUT
     import multiprocessing
@@ -431,12 +440,15 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
                                     for e in _EOJEOL_RE.findall(part)))
     missing = [e for e in needed if e not in _EOJEOLS]
     size = max(1, -(-len(heads) // (jobs * 4)))
-    _FORKED_INPUT = (heads, bodies, languages, others + korean)
+    order = others + korean
+    n = len(order)
+    bounds = [(a, min(a + size, len(others))) for a in range(0, len(others), size)]
+    _FORKED_INPUT = (heads, bodies, languages, order)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             kiwi = pool.apply_async(_analysed_eojeols, (missing,)) if missing else None
-            pending = [pool.starmap_async(_tokenize_forked, [(a, min(a + size, len(others)), concept_bridge, glossary)
-                                                             for a in range(0, len(others), size)])]
+            pending = [pool.starmap_async(_tokenize_forked, [(a, b, concept_bridge, glossary, None, reduce)
+                                                             for a, b in bounds])]
             if korean:
                 eojeols = {e: _EOJEOLS[e] for e in needed if e in _EOJEOLS}
                 if kiwi is not None:
@@ -444,20 +456,49 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
                 if len(_EOJEOLS) + len(missing) > _EOJEOLS_MAX:  # bound the memory of a long run
                     _EOJEOLS.clear()
                 _EOJEOLS.update(eojeols)
-                n = len(others) + len(korean)
+                korean_bounds = [(a, min(a + size, n)) for a in range(len(others), n, size)]
+                bounds += korean_bounds
                 pending.append(pool.starmap_async(_tokenize_forked, [
-                    (a, min(a + size, n), concept_bridge, glossary, eojeols) for a in range(len(others), n, size)]))
+                    (a, b, concept_bridge, glossary, eojeols, reduce) for a, b in korean_bounds]))
             parts = [part for job in pending for part in job.get()]
     finally:
         _FORKED_INPUT = ()
-    head_tokens: list = [None] * len(heads)
-    body_tokens: list = [None] * len(heads)
-    rows = iter(others + korean)
-    for part_heads, part_bodies in parts:
-        for h, b in zip(part_heads, part_bodies):
-            i = next(rows)
-            head_tokens[i], body_tokens[i] = h, b
-    return head_tokens, body_tokens
+    return order, [(a, b, part) for (a, b), part in zip(bounds, parts)]
+
+
+def _tokenize_chunks(X, *, concept_bridge: bool = True, glossary=None, body: bool = True, n_jobs=None,
+                     reduce=None) -> tuple[list[int], list[tuple[int, int, object]]]:
+    """Tokenise in chunks and apply ``reduce(head_tokens, body_tokens)`` to each where it was
+    tokenised (in a worker when parallel), so that workers send back small results (counts)
+    rather than token lists. Returns the row order and ``(start, stop, result)`` per chunk, which
+    covers the rows ``order[start:stop]``."""
+    heads, bodies, languages = _fields(X)
+    if not body:
+        bodies = [""] * len(bodies)
+    n = len(heads)
+    jobs = _n_jobs(n_jobs, n)
+    if jobs <= 1 or n == 0:
+        return list(range(n)), [(0, n, _tokenize_reduced(heads, bodies, languages, concept_bridge, glossary, reduce))]
+    if _can_fork():
+        return _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce)
+    from joblib import Parallel, delayed
+
+    size = -(-n // (jobs * 4))
+    bounds = [(a, min(a + size, n)) for a in range(0, n, size)]
+    parts = Parallel(n_jobs=jobs, backend="loky")(
+        delayed(_tokenize_reduced)(heads[a:b], bodies[a:b], languages[a:b], concept_bridge, glossary, reduce)
+        for a, b in bounds)
+    return list(range(n)), [(a, b, part) for (a, b), part in zip(bounds, parts)]
+
+
+def _rows_in_order(order: list[int], chunks, stack) -> object:
+    """The chunks' results (row blocks) stacked, then put back in the documents' order."""
+    stacked = stack([part for _, _, part in chunks])
+    if order == list(range(len(order))):
+        return stacked
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    return stacked[inverse]
 
 
 def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool = True, n_jobs=None
@@ -479,21 +520,15 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
         On Linux the workers are forked from this process after it has prepared what they share;
         elsewhere they are joblib's loky processes. The tokens do not depend on it.
     """
-    heads, bodies, languages = _fields(X)
-    if not body:
-        bodies = [""] * len(bodies)
-    jobs = _n_jobs(n_jobs, len(heads))
-    if jobs <= 1:
-        return _tokenize_lists(heads, bodies, languages, concept_bridge, glossary)
-    if _can_fork():
-        return _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs)
-    from joblib import Parallel, delayed
-
-    size = -(-len(heads) // (jobs * 4))
-    parts = Parallel(n_jobs=jobs, backend="loky")(
-        delayed(_tokenize_lists)(heads[a:a + size], bodies[a:a + size], languages[a:a + size], concept_bridge,
-                                 glossary) for a in range(0, len(heads), size))
-    return [t for h, _ in parts for t in h], [t for _, b in parts for t in b]
+    order, chunks = _tokenize_chunks(X, concept_bridge=concept_bridge, glossary=glossary, body=body, n_jobs=n_jobs)
+    head_tokens: list = [None] * len(order)
+    body_tokens: list = [None] * len(order)
+    rows = iter(order)
+    for _, _, (part_heads, part_bodies) in chunks:
+        for h, b in zip(part_heads, part_bodies):
+            i = next(rows)
+            head_tokens[i], body_tokens[i] = h, b
+    return head_tokens, body_tokens
 
 
 def tokenize_documents(X, *, concept_bridge: bool = True, glossary=None) -> list[list[str]]:
@@ -510,12 +545,113 @@ def tokenize_documents(X, *, concept_bridge: bool = True, glossary=None) -> list
     return [h + b for h, b in zip(heads, bodies)]
 
 
+class _CountTokens:
+    """Chunk reducer: term counts of the heads (and bodies) as CSR arrays, against the chunk's own
+    vocabulary (``vocabulary=None``: its terms are returned too) or a fixed one (unknown terms
+    dropped). Runs in the tokenising workers, which then send back arrays, not token lists."""
+
+    def __init__(self, vocabulary: dict | None = None, body: bool = True):
+        self.vocabulary = vocabulary
+        self.body = body
+
+    def __call__(self, heads, bodies):
+        fixed = self.vocabulary is not None
+        vocabulary = self.vocabulary if fixed else {}
+        parts = [self._count(heads, vocabulary, fixed)]
+        if self.body:
+            parts.append(self._count(bodies, vocabulary, fixed))
+        return (None if fixed else list(vocabulary)), parts
+
+    @staticmethod
+    def _count(documents, vocabulary: dict, fixed: bool):
+        indptr, indices, values = [0], [], []
+        for tokens in documents:
+            for term, count in Counter(tokens).items():
+                j = vocabulary.get(term)
+                if j is None:
+                    if fixed:
+                        continue
+                    j = vocabulary[term] = len(vocabulary)
+                indices.append(j)
+                values.append(count)
+            indptr.append(len(indices))
+        return (np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
+                np.asarray(values, dtype=np.float32))
+
+
+def _count_matrices(order, chunks, vocabulary: dict | None = None) -> tuple[list[str] | None, list]:
+    """The counts of :class:`_CountTokens` chunks as CSR matrices (heads, then bodies), rows in the
+    documents' order; columns are ``vocabulary`` or, when None, the sorted union of the chunks'
+    terms (returned first)."""
+    terms = None
+    if vocabulary is None:
+        terms = sorted(set().union(*(chunk_terms for _, _, (chunk_terms, _) in chunks)))
+        index = {term: j for j, term in enumerate(terms)}
+        width = len(terms)
+    else:
+        width = len(vocabulary)
+    matrices = []
+    for field in range(len(chunks[0][2][1])):
+        blocks = []
+        for _, _, (chunk_terms, parts) in chunks:
+            indptr, indices, values = parts[field]
+            if chunk_terms is not None:  # the chunk's own column numbers -> the shared ones
+                indices = np.fromiter(map(index.__getitem__, chunk_terms), dtype=np.int64,
+                                      count=len(chunk_terms))[indices]
+            blocks.append(sparse.csr_matrix((values, indices, indptr), shape=(len(indptr) - 1, width)))
+        matrix = _rows_in_order(order, [(0, 0, b) for b in blocks], lambda bs: sparse.vstack(bs, format="csr"))
+        matrix.sort_indices()
+        matrices.append(matrix)
+    return terms, matrices
+
+
+def _frequent_enough(counts, min_df, max_df, max_features) -> np.ndarray:
+    """Mask of the columns kept by ``min_df``, ``max_df`` and ``max_features`` (as in
+    scikit-learn's ``CountVectorizer``)."""
+    n = counts.shape[0]
+    for name, value in (("min_df", min_df), ("max_df", max_df)):
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            if value < 0:
+                raise ValueError(f"{name} must be a count >= 0 or a share in [0, 1], not {value!r}")
+        elif not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a count >= 0 or a share in [0, 1], not {value!r}")
+    if max_features is not None and (not isinstance(max_features, numbers.Integral) or max_features < 1):
+        raise ValueError(f"max_features must be a positive integer or None, not {max_features!r}")
+    high = max_df if isinstance(max_df, numbers.Integral) else max_df * n
+    low = min_df if isinstance(min_df, numbers.Integral) else min_df * n
+    if high < low:
+        raise ValueError(f"max_df={max_df!r} keeps fewer documents than min_df={min_df!r} requires")
+    document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    mask = (document_frequency >= low) & (document_frequency <= high)
+    if max_features is not None and mask.sum() > max_features:
+        term_frequency = np.asarray(counts.sum(axis=0)).ravel()
+        mask_inds = (-term_frequency[mask]).argsort()[:max_features]
+        limited = np.zeros(len(mask), dtype=bool)
+        limited[np.where(mask)[0][mask_inds]] = True
+        mask = limited
+    if not mask.any():
+        raise ValueError(f"no term is left after min_df={min_df!r}, max_df={max_df!r}: lower min_df or raise max_df")
+    return mask
+
+
+class _HashTokens:
+    """Chunk reducer: hashed term counts of the heads and bodies (CSR), made in the workers."""
+
+    def __init__(self, n_features: int):
+        self.n_features = n_features
+
+    def __call__(self, heads, bodies):
+        hasher = HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
+                                   norm=None, dtype=np.float32)
+        return hasher.transform(heads).tocsr(), hasher.transform(bodies).tocsr()
+
+
 class _FieldWeighting:
     """Shared by the vectorisers: one vector per document from its head and a down-weighted body."""
 
-    def _field_tokens(self, X):
-        return tokenize_fields(X, concept_bridge=self.concept_bridge, glossary=self.glossary,
-                               body=self.body_weight > 0, n_jobs=self.n_jobs)
+    def _chunks(self, X, reduce):
+        return _tokenize_chunks(X, concept_bridge=self.concept_bridge, glossary=self.glossary,
+                                body=self.body_weight > 0, n_jobs=self.n_jobs, reduce=reduce)
 
     def _combine(self, head, body):
         """``normalize(head + body_weight * body)``, each part l2-normalised first."""
@@ -552,7 +688,12 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
+    vocabulary_ : dict
+        Token -> column (``analyzer="words"``).
+    tfidf_ : sklearn.feature_extraction.text.TfidfTransformer
+        The IDF weights (``analyzer="words"``); counting happens in the tokenising workers.
     vectorizer_ : sklearn.feature_extraction.text.TfidfVectorizer
+        ``analyzer="chars"`` only.
 
     Examples
     --------
@@ -575,39 +716,54 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.n_jobs = n_jobs
 
-    def _inner(self):
-        common = dict(min_df=self.min_df, max_df=self.max_df, max_features=self.max_features,
-                      sublinear_tf=self.sublinear_tf, dtype=np.float32)
-        if self.analyzer == "chars":
-            return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common)
-        if self.analyzer != "words":
-            raise ValueError(f"analyzer must be 'words' or 'chars', not {self.analyzer!r}")
-        return TfidfVectorizer(analyzer=_identity, **common)
+    def _chars(self):
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=self.min_df, max_df=self.max_df,
+                               max_features=self.max_features, sublinear_tf=self.sublinear_tf, dtype=np.float32)
+
+    def _counts(self, X, vocabulary=None):
+        """Term counts of the heads and the bodies (the bodies' are empty when ``body_weight`` is 0)."""
+        reduce = _CountTokens(vocabulary, body=self.body_weight > 0)
+        terms, matrices = _count_matrices(*self._chunks(X, reduce), vocabulary)
+        if len(matrices) == 1:
+            matrices.append(sparse.csr_matrix(matrices[0].shape, dtype=np.float32))
+        return terms, matrices
 
     def fit(self, X, y=None):
         self.fit_transform(X)
         return self
 
     def fit_transform(self, X, y=None):
-        self.vectorizer_ = self._inner()
+        if self.analyzer not in ("words", "chars"):
+            raise ValueError(f"analyzer must be 'words' or 'chars', not {self.analyzer!r}")
         if self.analyzer == "chars":
+            self.vectorizer_ = self._chars()
             return self.vectorizer_.fit_transform(_documents(X)[0])
-        heads, bodies = self._field_tokens(X)
-        if self.body_weight <= 0:  # the bodies are empty: one pass over the heads
-            return self.vectorizer_.fit_transform(heads)
-        self.vectorizer_.fit([h + b for h, b in zip(heads, bodies)])
-        return self._combine(self.vectorizer_.transform(heads), self.vectorizer_.transform(bodies))
+        terms, (head, body) = self._counts(X)
+        if not terms:
+            raise ValueError("no document has a token to count: the texts are empty or only stop words")
+        both = head + body if self.body_weight > 0 else head  # the document frequencies of head and body together
+        kept = np.flatnonzero(_frequent_enough(both, self.min_df, self.max_df, self.max_features))
+        self.vocabulary_ = {terms[j]: i for i, j in enumerate(kept.tolist())}
+        self.tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(both[:, kept])
+        return self._weigh(head[:, kept], body[:, kept])
 
     def transform(self, X):
-        check_is_fitted(self, "vectorizer_")
+        check_is_fitted(self)
         if self.analyzer == "chars":
             return self.vectorizer_.transform(_documents(X)[0])
-        heads, bodies = self._field_tokens(X)
-        return self._combine(self.vectorizer_.transform(heads), self.vectorizer_.transform(bodies))
+        _, (head, body) = self._counts(X, self.vocabulary_)
+        return self._weigh(head, body)
+
+    def _weigh(self, head, body):
+        if self.body_weight <= 0:  # already l2-normalised by the IDF step
+            return self.tfidf_.transform(head)
+        return self._combine(self.tfidf_.transform(head), self.tfidf_.transform(body))
 
     def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.get_feature_names_out()
+        check_is_fitted(self)
+        if self.analyzer == "chars":
+            return self.vectorizer_.get_feature_names_out()
+        return np.asarray(sorted(self.vocabulary_, key=self.vocabulary_.__getitem__), dtype=object)
 
 
 class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
@@ -641,15 +797,12 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.n_jobs = n_jobs
 
-    def _hasher(self):
-        return HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
-                                 norm=None, dtype=np.float32)
-
     def count_fields(self, X):
         """Raw hashed term counts of the heads and the bodies (sparse), before any weighting."""
-        heads, bodies = self._field_tokens(X)
-        hasher = self._hasher()
-        return hasher.transform(heads).tocsr(), hasher.transform(bodies).tocsr()
+        order, chunks = self._chunks(X, _HashTokens(self.n_features))
+        stack = lambda blocks: sparse.vstack(blocks, format="csr")  # noqa: E731
+        return tuple(_rows_in_order(order, [(a, b, part[field]) for a, b, part in chunks], stack)
+                     for field in (0, 1))
 
     def partial_fit(self, X, y=None, *, counts=None):
         """Add a chunk's document frequencies; ``counts``: its :meth:`count_fields`, when already made."""

@@ -77,6 +77,47 @@ def test_transformer_contract(demo, make):
     assert abs(restored.transform(demo.head(5)) - matrix[:5]).max() < 1e-6
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("params", [{}, {"body_weight": 0.5, "min_df": 0.01, "max_df": 0.3, "max_features": 80}])
+def test_counts_made_in_the_workers_match_scikit_learn(demo, n_jobs, params):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    from analysis.vectorize import _identity, tokenize_fields
+
+    fit, new = demo.iloc[:200], demo.iloc[200:]
+    ours = TextVectorizer(n_jobs=n_jobs, **params)
+    X, Y = ours.fit_transform(fit), ours.transform(new)
+    body_weight = params.get("body_weight", 0.0)
+    reference = TfidfVectorizer(analyzer=_identity, min_df=params.get("min_df", 2), max_df=params.get("max_df", 0.5),
+                                max_features=params.get("max_features"), sublinear_tf=True, dtype=np.float32)
+    heads, bodies = tokenize_fields(fit, n_jobs=1)
+    reference.fit([h + b for h, b in zip(heads, bodies)] if body_weight else heads)
+
+    def weigh(frame):
+        heads, bodies = tokenize_fields(frame, n_jobs=1)
+        if not body_weight:
+            return reference.transform(heads)
+        return normalize(normalize(reference.transform(heads)) + body_weight * normalize(reference.transform(bodies)))
+
+    assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
+    assert (X != weigh(fit)).nnz == 0 and (Y != weigh(new)).nnz == 0  # bit for bit
+
+
+@pytest.mark.parametrize("params, message", [({"min_df": -1}, "min_df"), ({"max_df": 1.5}, "max_df"),
+                                             ({"min_df": 50, "max_df": 2}, "fewer documents"),
+                                             ({"max_features": 0}, "max_features"),
+                                             ({"min_df": 0.95, "max_df": 1.0}, "no term is left")])
+def test_bad_frequency_limits_say_which(demo, params, message):
+    with pytest.raises(ValueError, match=message):
+        TextVectorizer(**params).fit(demo)
+
+
+def test_no_tokens_at_all_is_a_clear_error():
+    with pytest.raises(ValueError, match="no document has a token"):
+        TextVectorizer().fit(["", "  ", "42"])
+
+
 def test_hashing_idf_learns_chunk_by_chunk(demo):
     whole = HashingTextVectorizer(n_features=2**14).fit(demo)
     chunked = HashingTextVectorizer(n_features=2**14)
