@@ -353,7 +353,7 @@ def _identity(tokens):
     return tokens
 
 
-PARALLEL_FROM = 20_000  # below this many documents, starting worker processes costs more than it saves
+PARALLEL_FROM = 5_000  # below this many documents, starting worker processes costs about what it saves
 
 
 def _n_jobs(n_jobs, n_documents: int) -> int:
@@ -420,18 +420,17 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs,
 
     The actor patterns, glossary tables and stop words are built here and inherited, like the
     fields themselves: nothing is pickled to the workers but row ranges. Kiwi (about 2 s to start,
-    and threads of its own, which a fork does not copy) runs in one worker while the other
-    workers start on the documents not in Korean; the Korean documents follow, with its analyses.
+    and threads of its own, which a fork does not copy) runs in a process of its own, forked
+    first so that it loads while this one prepares; the workers start on the documents not in
+    Korean, and the Korean documents follow with Kiwi's analyses.
     Returns the row order and ``(start, stop, result)`` per chunk of it.
     """
     global _FORKED_INPUT
     import multiprocessing
+    from contextlib import ExitStack
 
     korean = [i for i, lang in enumerate(languages) if lang == "ko"]
     others = [i for i, lang in enumerate(languages) if lang != "ko"]
-    tokenizer = _shared_tokenizer(concept_bridge, glossary)
-    for lang in dict.fromkeys(languages[i] for i in others):
-        tokenizer("warm", lang)
     needed: list[str] = []
     if korean:
         terms = [t for entry in load_concept_glossary(None if glossary is None else str(glossary)).values()
@@ -439,14 +438,24 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs,
         needed = list(dict.fromkeys(e for part in [*(p for i in korean for p in (heads[i], bodies[i])), *map(str, terms)]
                                     for e in _EOJEOL_RE.findall(part)))
     missing = [e for e in needed if e not in _EOJEOLS]
+    if missing and os.getpid() in _KIWI:  # loaded here already: no start-up to hide
+        _analyse_eojeols(needed)  # afterwards all of them are known, even if the cache bound cleared it
+        missing = []
     size = max(1, -(-len(heads) // (jobs * 4)))
     order = others + korean
     n = len(order)
     bounds = [(a, min(a + size, len(others))) for a in range(0, len(others), size)]
-    _FORKED_INPUT = (heads, bodies, languages, order)
+    context = multiprocessing.get_context("fork")
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            kiwi = pool.apply_async(_analysed_eojeols, (missing,)) if missing else None
+        with ExitStack() as stack:
+            kiwi = None
+            if missing:
+                kiwi = stack.enter_context(context.Pool(1)).apply_async(_analysed_eojeols, (missing,))
+            tokenizer = _shared_tokenizer(concept_bridge, glossary)
+            for lang in dict.fromkeys(languages[i] for i in others):
+                tokenizer("warm", lang)
+            _FORKED_INPUT = (heads, bodies, languages, order)
+            pool = stack.enter_context(context.Pool(jobs))
             pending = [pool.starmap_async(_tokenize_forked, [(a, b, concept_bridge, glossary, None, reduce)
                                                              for a, b in bounds])]
             if korean:
@@ -516,7 +525,7 @@ def tokenize_fields(X, *, concept_bridge: bool = True, glossary=None, body: bool
     body : bool, default=True
         False skips the body (its token lists are empty): quicker when only heads are used.
     n_jobs : int, optional
-        Worker processes. None: every core from 20,000 documents, one below; -1: every core.
+        Worker processes. None: every core from 5,000 documents, one below; -1: every core.
         On Linux the workers are forked from this process after it has prepared what they share;
         elsewhere they are joblib's loky processes. The tokens do not depend on it.
     """
@@ -684,7 +693,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     max_features : int, optional
     sublinear_tf : bool, default=True
     n_jobs : int, optional
-        Tokenising processes; None: every core from 20,000 documents (see :func:`tokenize_fields`).
+        Tokenising processes; None: every core from 5,000 documents (see :func:`tokenize_fields`).
 
     Attributes
     ----------

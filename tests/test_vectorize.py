@@ -206,6 +206,8 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
     forked = tokenize_fields(novel, n_jobs=2)
     assert os.getpid() not in vectorize._KIWI  # Kiwi ran in a worker: loading it here would stall the others
     assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
+    monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # Kiwi loaded here now: the new eojeols are analysed here
+    assert tokenize_fields(novel, n_jobs=2) == forked and "행진했다" in vectorize._EOJEOLS
     monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
 
