@@ -118,6 +118,20 @@ def test_no_tokens_at_all_is_a_clear_error():
         TextVectorizer().fit(["", "  ", "42"])
 
 
+def test_stemming_runs_in_c_with_the_pure_python_stems():
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.russian_stemmer import RussianStemmer
+
+    from analysis.vectorize import _snowball
+
+    words = {"english": ["ratified", "ratification", "sanctions", "generously", "troops", "dying", "skies"],
+             "russian": ["ратифицировал", "договора", "войсками", "переговоров", "северокорейских"]}
+    for language, pure in (("english", EnglishStemmer()), ("russian", RussianStemmer())):
+        stemmer = _snowball(language)
+        assert type(stemmer).__module__ == "Stemmer"  # PyStemmer's C extension, not the pure-Python fallback
+        assert [stemmer.stemWord(w) for w in words[language]] == [pure.stemWord(w) for w in words[language]]
+
+
 def test_hashing_idf_learns_chunk_by_chunk(demo):
     whole = HashingTextVectorizer(n_features=2**14).fit(demo)
     chunked = HashingTextVectorizer(n_features=2**14)
