@@ -85,40 +85,94 @@ def alias_pattern(alias: str, language: str, not_followed_by=()) -> str:
 _PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])", "")  # the left boundaries; "": none before the first letter
 
 
+# a plain character at the start of a pattern (escaped or not), not repeated
+_LITERAL_RE = re.compile(r"(?:\\(\W)|([^\\()\[\].*+?{}|^$]))(?![*+?{])")
+
+
+@lru_cache(maxsize=1)
+def _basic_plane() -> str:
+    return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+
+
+@lru_cache(maxsize=None)
+def _same_letter(char: str) -> str:
+    """The contents of a character set for ``char`` and every character ``re`` takes for it when
+    ignoring case ("s" -> "Ssſ", "k" -> "KkK"), found by ``re`` itself in the Basic Multilingual Plane.
+
+    Examples
+    --------
+    >>> _same_letter("s"), _same_letter("ж"), _same_letter("북")
+    ('Ssſ', 'Жж', '북')
+    """
+    if char.lower() == char.upper() == char:  # no case
+        return re.escape(char)
+    found = set(re.findall(f"(?i:{re.escape(char)})", _basic_plane())) | {char}
+    return "".join(map(re.escape, sorted(found)))
+
+
+def _disjoint(keys) -> bool:
+    """Whether character sets (escaped contents) share no character."""
+    members = [set(re.findall(r"\\.|.", key, re.S)) for key in keys]
+    return sum(map(len, members)) == len(set().union(*members))
+
+
+def _by_next_letter(alternatives: list[tuple[str, str]], flags: str) -> str:
+    """``(pattern, group)`` alternatives, in order, as an alternation keyed on their next character
+    when every one starts with a plain one and no two keys share a character; else as they are."""
+    keyed: dict[str, list[str]] = {}
+    for pattern, group in alternatives:
+        head = _LITERAL_RE.match(pattern)
+        if head is None:
+            return flags.format("|".join(f"(?P<{g}>{p})" for p, g in alternatives))
+        char = head.group(1) or head.group(2)
+        key = _same_letter(char) if flags.startswith("(?i") else re.escape(char)
+        keyed.setdefault(key, []).append(f"(?P<{group}>{pattern[head.end():]})")
+    if not _disjoint(keyed):  # two sets sharing a character: the order would change
+        return flags.format("|".join(f"(?P<{g}>{p})" for p, g in alternatives))
+    return "|".join(f"[{key}]" + flags.format("|".join(alts)) for key, alts in keyed.items())
+
+
 def _factored(items, ignore_case: bool) -> str:
-    """One alternation that dispatches on the first character, the left boundary checked once.
+    """One alternation that dispatches on the first characters, the left boundary checked once.
 
     Python's ``re`` tries every alternative of an alternation in turn, and skips one cheaply only
-    when it starts with a plain literal or character set. So the ~300 aliases are grouped by
-    their first character: an outer, case-sensitive ``[pP](?i:utin|yongyang...)`` per character,
-    which ``re`` rejects with one set lookup, and the named groups (which map a match back to its
-    entity) inside. Alternatives keep their order (longest alias first) within a character.
+    when it starts with a plain literal or character set (not a case-insensitive one). So the ~300
+    aliases are grouped by their first character, with an outer, case-sensitive set per character
+    that ``re`` rejects with one lookup, and the case-insensitive ones again by their second:
+    ``[pP](?:[uU](?i:(?P<g1>tin))|[yY](?i:(?P<g2>ongyang)))``. The named groups map a match back
+    to its entity. Alternatives keep their order (longest alias first) wherever two could match
+    at the same place, so the matches are those of the plain alternation.
     """
-    buckets: dict[str, dict[str, list[str]]] = {prefix: {} for prefix in _PREFIXES}
+    buckets: dict[str, dict[str, list[tuple[str, str]]]] = {prefix: {} for prefix in _PREFIXES}
     rest: list[str] = []
+    in_order: dict[str, list[tuple[str, str]]] = {}
     for _, group, pattern in items:
         prefix = next((p for p in _PREFIXES if pattern.startswith(p)), None)
         core = pattern[len(prefix):] if prefix is not None else ""
-        first = re.match(r"\\(\W)|([^\\()\[\].*+?{}|^$])", core)
+        first = _LITERAL_RE.match(core)
         if prefix is None or first is None:
             rest.append(f"(?P<{group}>{pattern})")
             continue
         char = first.group(1) or first.group(2)
-        key = "".join(sorted({char, char.lower(), char.upper()})) if ignore_case else char
-        buckets[prefix].setdefault(key, []).append(f"(?P<{group}>{core[first.end():]})")
+        key = _same_letter(char) if ignore_case else re.escape(char)
+        buckets[prefix].setdefault(key, []).append((core[first.end():], group))
+        in_order.setdefault(prefix, []).append((core, group))
     flags = "(?i:{})" if ignore_case else "(?:{})"
     parts = []
     for prefix, by_char in buckets.items():
         if not by_char:
             continue
-        if ignore_case:
-            branches = [f"[{re.escape(key)}]" + flags.format("|".join(alts)) for key, alts in by_char.items()]
+        if ignore_case and not _disjoint(by_char):  # cannot happen with re's case folding; kept exact anyway
+            parts.append(prefix + flags.format("|".join(f"(?P<{g}>{core})" for core, g in in_order[prefix])))
+        elif ignore_case:
+            branches = [f"[{key}](?:{_by_next_letter(alts, flags)})" for key, alts in by_char.items()]
             parts.append(f"{prefix}(?:{'|'.join(branches)})")
         else:
             # case-sensitive aliases start with a capital or a Hangul syllable: the letter first and
             # the boundary after it (a lookbehind over the letter) lets re skip the other characters fast
             behind = f"(?<!{prefix[4:-1]}[\\s\\S])" if prefix else ""
-            parts += [f"{re.escape(key)}{behind}" + flags.format("|".join(alts)) for key, alts in by_char.items()]
+            parts += [f"{key}{behind}" + flags.format("|".join(f"(?P<{g}>{p})" for p, g in alts))
+                      for key, alts in by_char.items()]
     return "|".join(parts + [flags.format(r) for r in rest])
 
 
@@ -167,8 +221,9 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _compile(registry: dict, language: str | None, all_languages=LANGUAGES):
-        """One alternation per case mode; group names map back to entities."""
+    def _compile(registry: dict, language: str | None, all_languages=LANGUAGES, factored: bool = True):
+        """One alternation per case mode; group names map back to entities. ``factored=False``: the
+        plain alternation, which the factored one matches exactly (tested), only slower."""
         languages = tuple(all_languages) if language is None else tuple(dict.fromkeys(("en", language)))
         groups = {True: [], False: []}  # case-sensitive?
         owners: dict[str, str] = {}
@@ -201,7 +256,10 @@ class ActorTagger(TransformerMixin, BaseEstimator):
             if not items:
                 continue
             items.sort(key=lambda t: -t[0])  # longest alias first: "North Korea" before "Korea"
-            compiled.append(re.compile(_factored(items, not case_sensitive)))
+            if factored:
+                compiled.append(re.compile(_factored(items, not case_sensitive)))
+            else:
+                compiled.append(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in items), 0 if case_sensitive else re.I))
         return compiled, owners
 
     # -- matching --------------------------------------------------------------

@@ -96,3 +96,29 @@ def test_actor_counts_on_the_demo_corpus():
     about = ~demo["truth_story"].str.startswith("background").to_numpy()
     both = (counts["RUS"] > 0) | (counts["PUTIN"] > 0)
     assert both[about].mean() > 0.6 and both[~about].mean() < 0.05
+
+
+def test_factored_patterns_match_exactly_as_the_plain_alternation(tagger, shared_data):
+    """The dispatch on first characters is for speed only: same spans, same entities."""
+    import gzip
+    import json
+
+    plain = ActorTagger().fit()
+    plain.patterns_ = {lang: ActorTagger._compile(plain.registry_, lang, plain.languages_, factored=False)
+                       for lang in plain.patterns_}
+    texts = [("en", "İran and IRAN; ſyria, the KREMLIN's U.S.-backed pro-Russia stance"),
+             ("ko", "U.S.북한, G7북한과 북·러 정상"), ("ru", "Путиным и Ким Чен Ыном, в КНДР"),
+             ("id", "Korut-Rusia, AS-nya, Putin.")]
+    with gzip.open(shared_data / "kcna_en_2024.jsonl.gz", "rt", encoding="utf-8") as lines:
+        texts += [("en", (json.loads(line)["story_text"] or "")[:600]) for _, line in zip(range(40), lines)]
+    for name, language in [("ru_news_rt_ng_kw_2000-2018.jsonl.gz", "ru"), ("id_news_kompas_fulltext_2025.jsonl.gz", "id")]:
+        with gzip.open(shared_data / name, "rt", encoding="utf-8") as lines:
+            texts += [(language, json.loads(line)["text"][:600]) for _, line in zip(range(40), lines)]
+    korean = pd.read_csv(shared_data / "ko_news_yonhap_chosun_2025-2026.csv.gz", nrows=200)
+    texts += [("ko", text) for text in pd.concat([korean["title"], korean["summary"]]).dropna()]
+    found = 0
+    for language, text in texts:
+        for lang in (language, None):
+            assert tagger.find(text, lang) == plain.find(text, lang), (lang, text[:80])
+            found += len(tagger.find(text, lang))
+    assert found > 1000 and tagger.find("İran", "en")[0][2] == "IRN"
