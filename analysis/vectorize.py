@@ -33,6 +33,7 @@ import os
 import re
 import sys
 from collections import Counter
+from contextlib import ExitStack
 from functools import lru_cache
 from pathlib import Path
 
@@ -417,19 +418,30 @@ def _analysed_eojeols(eojeols: list[str]) -> dict:
     return {e: _EOJEOLS[e] for e in eojeols}
 
 
-def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce=None):
+def _start_kiwi() -> None:
+    """Load Kiwi and let it finish its lazy set-up (about 1.3 s in all), in a worker."""
+    _kiwi().tokenize(["북한은"])
+
+
+def _korean_first_seen(X) -> bool:
+    """Whether a corpus table has Korean documents while this process has analysed no eojeol yet,
+    so that Kiwi will be needed: known from the language column alone, before the fields are built."""
+    return (isinstance(X, pd.DataFrame) and "language" in X and not _EOJEOLS and os.getpid() not in _KIWI
+            and bool(X["language"].eq("ko").any()))
+
+
+def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce=None, kiwi_pool=None):
     """Workers forked from this process, which prepares what they share first.
 
     The actor patterns, glossary tables and stop words are built here and inherited, like the
-    fields themselves: nothing is pickled to the workers but row ranges. Kiwi (about 2 s to start,
+    fields themselves: nothing is pickled to the workers but row ranges. Kiwi (about 1.3 s to start,
     and threads of its own, which a fork does not copy) runs in a process of its own, forked
-    first so that it loads while this one prepares; the workers start on the documents not in
-    Korean, and the Korean documents follow with Kiwi's analyses.
-    Returns the row order and ``(start, stop, result)`` per chunk of it.
+    first so that it loads while this one prepares (``kiwi_pool``: one already forked and
+    loading); the workers start on the documents not in Korean, and the Korean documents follow
+    with Kiwi's analyses. Returns the row order and ``(start, stop, result)`` per chunk of it.
     """
     global _FORKED_INPUT
     import multiprocessing
-    from contextlib import ExitStack
 
     korean = [i for i, lang in enumerate(languages) if lang == "ko"]
     others = [i for i, lang in enumerate(languages) if lang != "ko"]
@@ -452,7 +464,8 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs,
         with ExitStack() as stack:
             kiwi = None
             if missing:
-                kiwi = stack.enter_context(context.Pool(1)).apply_async(_analysed_eojeols, (missing,))
+                kiwi_pool = kiwi_pool or stack.enter_context(context.Pool(1))
+                kiwi = kiwi_pool.apply_async(_analysed_eojeols, (missing,))
             tokenizer = _shared_tokenizer(concept_bridge, glossary)
             for lang in dict.fromkeys(languages[i] for i in others):
                 tokenizer("warm", lang)
@@ -483,15 +496,23 @@ def _tokenize_chunks(X, *, concept_bridge: bool = True, glossary=None, body: boo
     tokenised (in a worker when parallel), so that workers send back small results (counts)
     rather than token lists. Returns the row order and ``(start, stop, result)`` per chunk, which
     covers the rows ``order[start:stop]``."""
-    heads, bodies, languages = _fields(X)
-    if not body:
-        bodies = [""] * len(bodies)
-    n = len(heads)
-    jobs = _n_jobs(n_jobs, n)
+    with ExitStack() as stack:
+        kiwi_pool = None
+        if _korean_first_seen(X) and _n_jobs(n_jobs, len(X)) > 1 and _can_fork():
+            import multiprocessing
+
+            # Kiwi loads on the core this process leaves idle while it builds the fields
+            kiwi_pool = stack.enter_context(multiprocessing.get_context("fork").Pool(1))
+            kiwi_pool.apply_async(_start_kiwi)
+        heads, bodies, languages = _fields(X)
+        if not body:
+            bodies = [""] * len(bodies)
+        n = len(heads)
+        jobs = _n_jobs(n_jobs, n)
+        if jobs > 1 and n > 0 and _can_fork():
+            return _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce, kiwi_pool)
     if jobs <= 1 or n == 0:
         return list(range(n)), [(0, n, _tokenize_reduced(heads, bodies, languages, concept_bridge, glossary, reduce))]
-    if _can_fork():
-        return _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs, reduce)
     from joblib import Parallel, delayed
 
     size = -(-n // (jobs * 4))

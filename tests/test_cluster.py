@@ -86,6 +86,21 @@ def test_same_seed_same_assignments_across_processes(small, small_matrix):
     assert here.tolist() == there
 
 
+def test_kmeans_seeds_are_scikit_learns(demo):
+    from sklearn.cluster import KMeans, kmeans_plusplus
+
+    from analysis.cluster import _kmeans_plusplus
+
+    embedding = StoryClusterer(n_clusters=2).fit(TextVectorizer().fit_transform(demo)).embedding_
+    for k, seed in [(30, 0), (12, 5)]:
+        theirs, chosen = kmeans_plusplus(embedding, k, random_state=np.random.RandomState(seed))
+        ours = _kmeans_plusplus(embedding, k, np.random.RandomState(seed))
+        assert len(set(chosen.tolist())) == k
+        assert np.array_equal(ours, theirs)  # the same documents chosen, in the same order
+        assert np.array_equal(KMeans(k, init=_kmeans_plusplus, n_init=1, random_state=seed).fit_predict(embedding),
+                              KMeans(k, n_init=1, random_state=seed).fit_predict(embedding))
+
+
 def test_planted_stories_are_recovered_across_languages(demo, result):
     planted = demo["truth_event"].fillna("").ne("").to_numpy()
     agreement = agreement_with_truth(result.labels, demo["truth_story"], mask=planted)

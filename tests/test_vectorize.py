@@ -217,11 +217,17 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
                           "lead": ["", ""], "text": ["", ""], "language": ["ko", "ko"]})
     monkeypatch.setattr(vectorize, "_KIWI", {})  # as if this process had never loaded Kiwi
     monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # ... nor analysed any eojeol
+    early = []  # Kiwi starts before the fields are built when Korean is new to this process
+    monkeypatch.setattr(vectorize, "_korean_first_seen",
+                        lambda X, seen=vectorize._korean_first_seen: early.append(seen(X)) or early[-1])
     forked = tokenize_fields(novel, n_jobs=2)
+    assert early == [True]
     assert os.getpid() not in vectorize._KIWI  # Kiwi ran in a worker: loading it here would stall the others
     assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
+    vectorize._kiwi()
     monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # Kiwi loaded here now: the new eojeols are analysed here
     assert tokenize_fields(novel, n_jobs=2) == forked and "행진했다" in vectorize._EOJEOLS
+    assert early == [True, False, False]  # the second: every eojeol known; the third: Kiwi is here
     monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
 
