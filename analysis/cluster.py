@@ -267,7 +267,8 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
     for k in ks:
         if not 2 <= k < len(embedding):
             continue
-        model = KMeans(n_clusters=int(k), init=_kmeans_plusplus, n_init=n_init, random_state=random_state).fit(embedding)
+        model = KMeans(n_clusters=int(k), init=_kmeans_plusplus, n_init=n_init,
+                       random_state=random_state).fit(embedding)
         labels = model.labels_
         sampled = labels[sample]
         silhouette = (silhouette_score(embedding[sample], sampled, metric="cosine")
@@ -723,17 +724,18 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
     """
     from sklearn.cluster import MiniBatchKMeans
 
-    from .vectorize import HashingTextVectorizer
+    from .vectorize import HashingTextVectorizer, kiwi_session
 
     vectorizer = HashingTextVectorizer(n_features=n_features, body_weight=body_weight)
     counts, done = [], 0
-    for chunk in chunks:
-        chunk_counts = vectorizer.count_fields(chunk)
-        vectorizer.partial_fit(None, counts=chunk_counts)
-        counts.append(chunk_counts)
-        done += chunk_counts[0].shape[0]
-        if progress is not None:
-            progress(done)
+    with kiwi_session():  # Kiwi loads once for the whole stream, not once per chunk
+        for chunk in chunks:
+            chunk_counts = vectorizer.count_fields(chunk)
+            vectorizer.partial_fit(None, counts=chunk_counts)
+            counts.append(chunk_counts)
+            done += chunk_counts[0].shape[0]
+            if progress is not None:
+                progress(done)
     if done < 3:
         raise ValueError(f"clustering needs at least 3 documents, got {done}")
     # keep the hashed features seen in 2 documents or more and in at most half of them (as the

@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 
 from analysis.cluster import (StoryClusterer, agreement_with_truth, best_match_jaccard, choose_n_clusters,
-                              cluster_corpus, cluster_stability, cluster_terms, clusters_over_time,
+                              cluster_corpus, cluster_stability, cluster_stream, cluster_terms, clusters_over_time,
                               keyword_in_context, representative_documents)
 from analysis.datasets import demo_events, load_demo
 from analysis.vectorize import TextVectorizer
@@ -99,6 +99,17 @@ def test_kmeans_seeds_are_scikit_learns(demo):
         assert np.array_equal(ours, theirs)  # the same documents chosen, in the same order
         assert np.array_equal(KMeans(k, init=_kmeans_plusplus, n_init=1, random_state=seed).fit_predict(embedding),
                               KMeans(k, n_init=1, random_state=seed).fit_predict(embedding))
+
+
+def test_cluster_stream_recovers_the_planted_stories_chunk_by_chunk():
+    demo = load_demo(12_000, random_state=1)  # SIMULATED
+    chunks = [demo.iloc[:6000], demo.iloc[6000:]]  # each large enough to be tokenised by forked workers
+    first = cluster_stream(iter(chunks), n_clusters=30, random_state=0)
+    again = cluster_stream(iter(chunks), n_clusters=30, random_state=0)  # Kiwi's analyses are known now
+    assert first.n_documents == len(demo) and np.array_equal(first.labels, again.labels)
+    planted = demo["truth_event"].fillna("").ne("").to_numpy()
+    assert agreement_with_truth(first.labels, demo["truth_story"], mask=planted)["ari"] >= 0.8
+    assert ((first.distances >= 0) & (first.distances <= 2)).all()
 
 
 def test_planted_stories_are_recovered_across_languages(demo, result):

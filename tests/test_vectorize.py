@@ -232,6 +232,28 @@ def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
 
 
+def test_a_kiwi_session_loads_kiwi_once_for_many_chunks(monkeypatch):
+    from analysis import vectorize
+    from analysis.vectorize import kiwi_session, tokenize_fields
+
+    sentences = ["러시아 하원이 새로운 조약안을 심의했다", "평양 시민들이 광장에서 행진했다",
+                 "블라디보스토크 정상회담이 끝났다", "국경 다리 건설이 시작되었다"]
+    chunks = [pd.DataFrame({"title": [text, text + " 다시"], "lead": ["", ""], "text": ["", ""],
+                            "language": ["ko", "ko"]}) for text in sentences]  # new eojeols in every chunk
+    monkeypatch.setattr(vectorize, "_KIWI", {})
+    monkeypatch.setattr(vectorize, "_EOJEOLS", {})
+    workers = []
+    monkeypatch.setattr(vectorize, "_kiwi_worker",
+                        lambda stack, make=vectorize._kiwi_worker: workers.append(make(stack)) or workers[-1])
+    with kiwi_session():
+        inside = [tokenize_fields(chunk, n_jobs=2) for chunk in chunks]
+    assert len(workers) >= len(chunks) and len({id(w) for w in workers}) == 1  # one worker served every chunk
+    assert not vectorize._KIWI_SESSIONS and not any(p.is_alive() for p in workers[0]._pool)  # and is gone
+    assert os.getpid() not in vectorize._KIWI
+    monkeypatch.setattr(vectorize, "_EOJEOLS", {})
+    assert inside == [tokenize_fields(chunk, n_jobs=1) for chunk in chunks]
+
+
 def test_korean_cache_bound_keeps_every_eojeol_of_the_batch(monkeypatch):
     from analysis import vectorize
 
