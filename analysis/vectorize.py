@@ -35,6 +35,7 @@ import sys
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +160,7 @@ def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> li
     ['@UPPER_HOUSE', 'approv', '@RATIFY']
     """
     table, widths = _glossary_table(None if glossary is None else str(glossary), language)
-    starts = [i for i, token in enumerate(tokens) if token in widths]  # most tokens start no term
+    starts = list(compress(range(len(tokens)), map(widths.__contains__, tokens)))  # most tokens start no term
     if not starts:
         return tokens
     out, cursor, n = [], 0, len(tokens)
@@ -227,13 +228,26 @@ def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
     >>> [form for _, form in korean_morphemes(["북한은 러시아와 조약을 맺었다"])[0]]
     ['북한', '러시아', '조약']
     """
-    found = [[(m.start(), m.group()) for m in _EOJEOL_RE.finditer(t)] for t in texts]
-    _analyse_eojeols(e for spans in found for _, e in spans)
+    out = _known_morphemes(texts)
+    if out is None:  # some eojeol is new: analyse them all in one batch, then look them up
+        _analyse_eojeols(e for t in texts for e in _EOJEOL_RE.findall(t))
+        out = _known_morphemes(texts)
+    return out
+
+
+def _known_morphemes(texts) -> list[list[tuple[int, str]]] | None:
+    """:func:`korean_morphemes` from the eojeols analysed already; None when one is not."""
+    known = _EOJEOLS.get
     out = []
-    for spans in found:
+    for text in texts:
         morphemes = []
-        for offset, eojeol in spans:
-            morphemes.extend((offset + start, form) for start, form in _EOJEOLS[eojeol])
+        for match in _EOJEOL_RE.finditer(text):
+            analysed = known(match.group())
+            if analysed is None:
+                return None
+            if analysed:
+                offset = match.start()
+                morphemes += [(offset + start, form) for start, form in analysed]
         out.append(morphemes)
     return out
 
@@ -276,7 +290,7 @@ class MultilingualTokenizer:
             for i, word in enumerate(words):
                 if tokens[i] is None:
                     tokens[i] = cache[word] = _word_token(word, language, self.stem)
-        return [token for token in tokens if token]
+        return list(filter(None, tokens))  # stop words are ""
 
     def __call__(self, text, language: str | None = None, *, morphemes=None) -> list[str]:
         """Tokens of one text; ``morphemes``: a Korean text's :func:`korean_morphemes`, when done in a batch."""
