@@ -230,7 +230,7 @@ def korean_morphemes(texts: list[str]) -> list[list[tuple[int, str]]]:
     """
     out = _known_morphemes(texts)
     if out is None:  # some eojeol is new: analyse them all in one batch, then look them up
-        _analyse_eojeols(e for t in texts for e in _EOJEOL_RE.findall(t))
+        _analyse_eojeols("\n".join(texts).split())  # the eojeols: _EOJEOL_RE's matches
         out = _known_morphemes(texts)
     return out
 
@@ -509,8 +509,9 @@ def _tokenize_in_forks(heads, bodies, languages, concept_bridge, glossary, jobs,
     if korean:
         terms = [t for entry in load_concept_glossary(None if glossary is None else str(glossary)).values()
                  for t in entry["terms"].get("ko", []) or []]
-        needed = list(dict.fromkeys(e for part in [*(p for i in korean for p in (heads[i], bodies[i])), *map(str, terms)]
-                                    for e in _EOJEOL_RE.findall(part)))
+        # str.split() cuts where _EOJEOL_RE does (both use Python's whitespace), twice as quickly
+        needed = list(dict.fromkeys("\n".join([*(p for i in korean for p in (heads[i], bodies[i])),
+                                                *map(str, terms)]).split()))
     missing = [e for e in needed if e not in _EOJEOLS]
     if missing and os.getpid() in _KIWI:  # loaded here already: no start-up to hide
         _analyse_eojeols(needed)  # afterwards all of them are known, even if the cache bound cleared it

@@ -262,3 +262,13 @@ def test_korean_cache_bound_keeps_every_eojeol_of_the_batch(monkeypatch):
     monkeypatch.setattr(vectorize, "_EOJEOLS_MAX", 3)  # the cache is cleared inside this batch
     assert vectorize.korean_morphemes([text, "평양에서 회담이 열렸다"])[0] == expected[0]
     assert len(vectorize._EOJEOLS) <= 8
+
+
+def test_eojeols_from_split_are_the_eojeol_pattern_s():
+    # Korean eojeols are collected with str.split() for speed and located with _EOJEOL_RE: the two
+    # must cut at the same characters, every code point included (NBSP, U+3000, U+001C ...)
+    from analysis import vectorize
+
+    text = "".join(f"가{chr(c)}" for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert text.split() == vectorize._EOJEOL_RE.findall(text)
+    assert "\n".join(["북한은  러시아와", "", "\u3000조약을"]).split() == ["북한은", "러시아와", "조약을"]
