@@ -10,9 +10,9 @@ MiniLM (UMAP seeded). At 4,000 documents, the full
 200,000 documents the streaming path ``cluster_stream`` (hashing, sampled LSA, mini-batch k-means).
 
 Each (size, pipeline) runs in a fresh child process, so time and peak memory are its own; the
-corpus is generated (or ingested) beforehand and not timed. At 10k and 100k, ours and the baseline
-(and on the real RSS sample) run ``--repeat`` times each (default 3), interleaved, and the fastest
-run of each counts: these machines are noisy, and the minimum is the least disturbed measurement.
+corpus is generated (or ingested) beforehand and not timed. On the demo at 10k and 100k and on the
+real RSS sample (once each in ``--quick``), ours and the baseline run ``--repeat`` times each
+(default 3), interleaved, and the fastest run of each counts: these machines are noisy, and the minimum is the least disturbed measurement.
 The median of the interleaved pairs' ratios is reported beside it. Quality: ARI / NMI against the
 demo's planted ``truth_story`` (ARI on the planted-story documents; the background topics are
 each two unrelated headlines, so splitting them is correct). Quote ratios: machines are noisy.
