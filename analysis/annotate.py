@@ -50,7 +50,7 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
         else:
             actors.append({})
             actors_where.append({})
-    relevance = RelevanceScorer(actor_a, actor_b, threshold).fit().score(corpus)
+    relevance = RelevanceScorer(actor_a, actor_b, threshold).fit().explain(corpus)
     groups = duplicate_groups(corpus)
     origins = wire_origins(corpus, groups)
     out = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "language": corpus.get("language", pd.Series([None] * len(corpus))).to_numpy(),

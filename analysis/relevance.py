@@ -34,7 +34,10 @@ Examples
 ...     "title": ["Putin and Kim Jong Un sign defence pact", "Your Thursday Briefing"],
 ...     "text": ["The treaty was signed in Pyongyang.",
 ...              "Russia shelled Kharkiv.\\n\\nSeparately, North Korea tested a missile."]})
->>> RelevanceScorer().fit().score(docs)[["doc_id", "relevant"]].values.tolist()
+>>> scorer = RelevanceScorer().fit()
+>>> scorer.predict(docs).tolist(), scorer.decision_function(docs).tolist()
+([True, False], [0.6, 0.0])
+>>> scorer.explain(docs)[["doc_id", "relevant"]].values.tolist()
 [['a', True], ['b', False]]
 """
 from __future__ import annotations
@@ -44,7 +47,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .actors import ActorTagger
@@ -62,17 +65,38 @@ _LIST_GAP_RE = re.compile(r"\s*(?:,|;|/|·|、)?\s*(?:(?:and|or|dan|atau|и|ил
 LIST_CAP = 0.45
 
 
-class RelevanceScorer(BaseEstimator):
+class RelevanceScorer(ClassifierMixin, BaseEstimator):
     """Score documents for being about the relationship between two actors.
+
+    A classifier on scikit-learn's contract: :meth:`decision_function` gives the 0-1 score,
+    :meth:`predict` whether it reaches ``threshold``, :meth:`explain` the evidence behind both,
+    and :meth:`score` the accuracy against labels, so ``threshold`` can be tuned with
+    :class:`~sklearn.model_selection.GridSearchCV` on hand-checked labels. ``fit`` learns
+    nothing from the documents (the rules are fixed); it compiles the actor registry.
 
     Parameters
     ----------
     actor_a, actor_b : str, default "RUS", "PRK"
         Canonical actor ids from the registry.
     threshold : float, default=0.5
-        ``relevant`` when the score reaches it.
+        ``relevant`` when the score reaches it; between 0 and 1.
     weights : dict, optional
-        Overrides of :data:`WEIGHTS`.
+        Overrides of :data:`WEIGHTS` (its keys only).
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        ``[False, True]``: not relevant, relevant.
+    tagger_ : ActorTagger
+    weights_ : dict
+        :data:`WEIGHTS` with the overrides.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "title": ["Kim Jong Un and Putin meet"], "text": ["Talks."]})
+    >>> RelevanceScorer().fit().score(docs, [True])
+    1.0
     """
 
     def __init__(self, actor_a="RUS", actor_b="PRK", threshold=0.5, weights=None):
@@ -81,11 +105,24 @@ class RelevanceScorer(BaseEstimator):
         self.threshold = threshold
         self.weights = weights
 
+    def _check(self, actors) -> None:
+        for name in ("actor_a", "actor_b"):
+            if getattr(self, name) not in actors:
+                raise ValueError(f"{name}={getattr(self, name)!r} is an unknown actor; "
+                                 f"use one of the registry's ids: {', '.join(actors)}")
+        if isinstance(self.threshold, bool) or not isinstance(self.threshold, (int, float, np.number)) \
+                or not 0 <= self.threshold <= 1:
+            raise ValueError(f"threshold must be a number between 0 and 1, not {self.threshold!r}")
+        unknown = sorted(set(self.weights or {}) - set(WEIGHTS))
+        if unknown:
+            raise ValueError(f"weights has unknown signals {', '.join(map(repr, unknown))}; "
+                             f"the signals are {', '.join(WEIGHTS)}")
+
     def fit(self, X=None, y=None):
+        """Compile the actor registry; ``X`` and ``y`` are ignored (the rules learn nothing)."""
         self.tagger_ = ActorTagger(include_implied=True).fit()
-        for actor in (self.actor_a, self.actor_b):
-            if actor not in self.tagger_.actors_:
-                raise ValueError(f"unknown actor {actor!r}")
+        self._check(self.tagger_.actors_)
+        self.classes_ = np.array([False, True])
         self.weights_ = {**WEIGHTS, **(self.weights or {})}
         self.groups_ = {a: {a} | {k for k, imp in self.tagger_.implies_.items() if a in imp}
                         for a in (self.actor_a, self.actor_b)}
@@ -168,19 +205,36 @@ class RelevanceScorer(BaseEstimator):
             evidence.append("both mentioned, never together")
         return float(np.clip(score, 0.0, 1.0)), evidence
 
-    def score(self, corpus: pd.DataFrame) -> pd.DataFrame:
-        """``doc_id``, ``score`` (0-1), ``relevant`` and ``evidence`` (list of strings) per document."""
+    def _scored(self, X: pd.DataFrame) -> list[tuple[float, list[str]]]:
+        """``(score, evidence)`` per document of a corpus table."""
         check_is_fitted(self, "tagger_")
-        get = lambda c: corpus[c].tolist() if c in corpus else [None] * len(corpus)  # noqa: E731
-        rows = [self._score_one(t, l, x, lang if isinstance(lang, str) else None)
+        get = lambda c: X[c].tolist() if c in X else [None] * len(X)  # noqa: E731
+        return [self._score_one(t, l, x, lang if isinstance(lang, str) else None)
                 for t, l, x, lang in zip(get("title"), get("lead"), get("text"), get("language"))]
-        out = pd.DataFrame({"doc_id": get("doc_id"), "score": [r[0] for r in rows],
-                            "evidence": [r[1] for r in rows]})
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """The relevance score (0-1) of each document of the corpus table ``X``."""
+        return np.array([score for score, _ in self._scored(X)], dtype=np.float64)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Whether each document is relevant: its score reaches ``threshold``."""
+        return self.decision_function(X) >= self.threshold
+
+    def explain(self, X: pd.DataFrame) -> pd.DataFrame:
+        """``doc_id``, ``score`` (0-1), ``relevant`` and ``evidence`` (list of strings) per document.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> docs = pd.DataFrame({"doc_id": ["a"], "title": ["Kim Jong Un and Putin meet"], "text": ["Talks."]})
+        >>> RelevanceScorer().fit().explain(docs).loc[0, "evidence"]
+        ['both in the title']
+        """
+        rows = self._scored(X)
+        doc_ids = X["doc_id"].tolist() if "doc_id" in X else [None] * len(X)
+        out = pd.DataFrame({"doc_id": doc_ids, "score": [r[0] for r in rows], "evidence": [r[1] for r in rows]})
         out["relevant"] = out["score"] >= self.threshold
         return out[["doc_id", "score", "relevant", "evidence"]]
-
-    def predict(self, corpus: pd.DataFrame) -> np.ndarray:
-        return self.score(corpus)["relevant"].to_numpy()
 
 
 def precision_recall(predicted, truth) -> dict:

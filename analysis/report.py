@@ -140,7 +140,7 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
     corpus = store.read()
     groups = duplicate_groups(corpus)
     origins = wire_origins(corpus, groups)
-    relevance = RelevanceScorer().fit().score(corpus)
+    relevance = RelevanceScorer().fit().explain(corpus)
     tables["independent_origins_per_day"] = independent_origins_per_day(corpus, groups, origins)
     tables["wire_origins"] = (origins["wire_origin"].fillna("(none found)").value_counts()
                               .rename_axis("wire_origin").reset_index(name="n").sort_values(["n", "wire_origin"], ascending=[False, True]))

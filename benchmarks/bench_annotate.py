@@ -58,7 +58,7 @@ def main(argv=None) -> int:
     t_ingest, (corpus, _) = timed(lambda: ingest(path))
     steps = {}
     steps["actors"], _ = timed(lambda: ActorTagger().fit().transform(corpus))
-    steps["relevance"], scores = timed(lambda: RelevanceScorer().fit().score(corpus))
+    steps["relevance"], scores = timed(lambda: RelevanceScorer().fit().explain(corpus))
     steps["duplicates"], groups = timed(lambda: duplicate_groups(corpus))
     steps["lineage"], origins = timed(lambda: wire_origins(corpus, groups))
     tracemalloc.start()

@@ -30,23 +30,23 @@ def scorer():
     (doc("Выборы в Сеуле", "Южная Корея выбирает парламент.", "ru"), False),
 ])
 def test_relevance_in_four_languages(scorer, item, relevant):
-    result = scorer.score(pd.DataFrame([item])).iloc[0]
+    result = scorer.explain(pd.DataFrame([item])).iloc[0]
     assert bool(result["relevant"]) is relevant, result["evidence"]
     assert 0.0 <= result["score"] <= 1.0 and result["evidence"]
 
 
 def test_evidence_quotes_the_sentence_where_the_actors_meet(scorer):
     item = doc("Analysis", "Markets were calm. Kim Jong Un will visit Vladimir Putin next month. Oil fell.", "en")
-    evidence = scorer.score(pd.DataFrame([item])).iloc[0]["evidence"]
+    evidence = scorer.explain(pd.DataFrame([item])).iloc[0]["evidence"]
     assert any("Kim Jong Un will visit Vladimir Putin" in e for e in evidence)
 
 
 def test_threshold_and_weights_are_parameters():
     item = pd.DataFrame([doc("Kim Jong Un and Putin", "No more.", "en")])
-    strict = RelevanceScorer(threshold=0.7).fit().score(item).iloc[0]
-    loose = RelevanceScorer(threshold=0.5).fit().score(item).iloc[0]
+    strict = RelevanceScorer(threshold=0.7).fit().explain(item).iloc[0]
+    loose = RelevanceScorer(threshold=0.5).fit().explain(item).iloc[0]
     assert strict["score"] == loose["score"] == 0.6 and not strict["relevant"] and loose["relevant"]
-    heavier = RelevanceScorer(weights={"title": 0.9}).fit().score(item).iloc[0]
+    heavier = RelevanceScorer(weights={"title": 0.9}).fit().explain(item).iloc[0]
     assert heavier["score"] == 0.9
     with pytest.raises(ValueError, match="unknown actor"):
         RelevanceScorer(actor_a="XXX").fit()
@@ -57,7 +57,7 @@ def rss_scored(shared_data):
     from analysis.corpus import ingest
 
     corpus, _ = ingest(shared_data / "rss2023_multioutlet_headlines.csv.gz")
-    scores = RelevanceScorer().fit().score(corpus)
+    scores = RelevanceScorer().fit().explain(corpus)
     return corpus[["doc_id", "source_id", "src_subset"]].merge(scores, on="doc_id")
 
 
