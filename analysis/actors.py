@@ -211,7 +211,16 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         self.fields = fields
         self.include_implied = include_implied
 
+    def _check(self) -> None:
+        if not isinstance(self.include_implied, (bool, np.bool_)):
+            raise ValueError(f"include_implied must be True or False, not {self.include_implied!r}")
+        # a bare string would be searched letter by letter ("t", "i", ...), finding nothing
+        if not isinstance(self.fields, (list, tuple)) or not self.fields \
+                or not all(isinstance(f, str) for f in self.fields):
+            raise ValueError(f"fields must be a list or tuple of column names such as {FIELDS}, not {self.fields!r}")
+
     def fit(self, X=None, y=None):
+        self._check()
         registry = load_actor_registry(None if self.registry is None else str(self.registry))
         self.registry_ = registry
         self.actors_ = sorted(registry)

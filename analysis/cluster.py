@@ -36,7 +36,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, normalized_mutual_info_score, silhouette_score
 from sklearn.preprocessing import normalize
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 METHODS = ("kmeans", "minibatch", "agglomerative", "hdbscan")
 NOISE = -1
@@ -173,7 +173,13 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     def _embed(self, X) -> np.ndarray:
         return normalize(self.svd_.transform(X)).astype(np.float32)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # a document-term matrix is sparse
+        return tags
+
     def fit(self, X, y=None):
+        X = validate_data(self, X, accept_sparse="csr")
         n_docs, n_features = X.shape
         self._check(n_docs)
         components = max(1, min(int(self.n_components), n_features - 1, n_docs - 1))
@@ -223,11 +229,12 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Unit-length LSA vectors."""
         check_is_fitted(self, "svd_")
-        return self._embed(X)
+        return self._embed(validate_data(self, X, accept_sparse="csr", reset=False))
 
     def predict(self, X):
         """Nearest centre (cosine) for new documents; every document gets a cluster, even under HDBSCAN."""
         check_is_fitted(self, "cluster_centers_")
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
         return np.asarray(np.argmax(self._embed(X) @ self.cluster_centers_.T, axis=1), dtype=np.int64)
 
     def fit_predict(self, X, y=None, **kwargs):

@@ -85,6 +85,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.batch_size = batch_size
 
     def fit(self, X, y=None):
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, (int, np.integer)) \
+                or self.batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1, not {self.batch_size!r}")
         model = _load(self.model)
         # renamed in sentence-transformers 5; older releases have only the long name
         dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension

@@ -897,6 +897,9 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
 
     def partial_fit(self, X, y=None, *, counts=None):
         """Add a chunk's document frequencies; ``counts``: its :meth:`count_fields`, when already made."""
+        if isinstance(self.n_features, bool) or not isinstance(self.n_features, (int, np.integer)) \
+                or self.n_features < 1:
+            raise ValueError(f"n_features must be an integer >= 1, not {self.n_features!r}")
         head, body = self.count_fields(X) if counts is None else counts
         if not hasattr(self, "document_frequency_"):
             self.document_frequency_ = np.zeros(self.n_features, dtype=np.int64)

@@ -70,3 +70,51 @@ def test_same_seed_same_groups_and_parameters_are_tunable():
 ])
 def test_shingles_in_several_scripts(text, expected):
     assert shingles(text, 4) == expected
+
+
+@pytest.fixture(scope="module")
+def small_demo():
+    return load_demo(300)  # SIMULATED
+
+
+def _edited_copy(row: pd.Series, doc_id: str) -> pd.Series:
+    """``row`` with three words of its text replaced, under a new id (not an exact copy)."""
+    words = row["text"].split()
+    for i in (5, len(words) // 2, len(words) - 3):
+        words[i] = "zzz"
+    copy = row.copy()
+    copy[["doc_id", "text", "content_hash"]] = [doc_id, " ".join(words), f"new-{doc_id}"]
+    return copy
+
+
+def test_transform_places_an_edited_copy_in_its_originals_group(small_demo):
+    finder = NearDuplicateFinder().fit(small_demo)
+    original = small_demo.loc[small_demo["text"].str.split().str.len().idxmax()]
+    unrelated = original.copy()
+    unrelated[["doc_id", "title", "lead", "text", "content_hash"]] = [
+        "unrelated", "Rice harvest up in Java", "", "Farmers reported a good harvest of rice this year " * 5, "x"]
+    new = pd.DataFrame([_edited_copy(original, "edited"), unrelated])
+    placed = finder.transform(new).set_index("doc_id")
+    fitted = finder.groups_.set_index("doc_id").loc[original["doc_id"]]
+    assert placed.loc["edited", "dup_group"] == fitted["dup_group"] and not placed.loc["edited", "is_canonical"]
+    assert placed.loc["edited", "group_size"] == fitted["group_size"] + 1
+    assert 0.6 <= placed.loc["edited", "similarity"] < 1.0
+    assert placed.loc["unrelated"].tolist() == ["unrelated", True, 1, 1.0]
+    assert placed.columns.tolist() == finder.groups_.columns.tolist()[1:]
+
+
+def test_transform_keeps_the_fitted_rows_and_groups_exact_copies(small_demo):
+    finder = NearDuplicateFinder().fit(small_demo)
+    pd.testing.assert_frame_equal(finder.transform(small_demo), finder.fit_transform(small_demo))
+    copy = small_demo.iloc[[0]].assign(doc_id="exact copy")  # same content hash
+    placed = finder.transform(copy).iloc[0]
+    fitted = finder.groups_.iloc[0]
+    assert (placed["dup_group"], placed["group_size"], placed["similarity"]) == (
+        fitted["dup_group"], fitted["group_size"] + 1, fitted["similarity"])
+
+
+def test_transform_before_fit_is_refused(small_demo):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        NearDuplicateFinder().transform(small_demo)

@@ -77,3 +77,18 @@ def test_relevance_against_hand_checked_labels(rss_scored):
     print(f"\nrelevance vs hand labels: {scorer_figures}; the silver keyword flag on the same sample: {silver_figures}")
     assert scorer_figures["precision"] > silver_figures["precision"]
     assert scorer_figures["precision"] >= 0.85 and scorer_figures["recall"] >= 0.9
+
+
+def test_predict_decision_function_and_explain_agree_and_score_is_accuracy(scorer):
+    from sklearn.metrics import accuracy_score
+
+    from analysis.datasets import load_demo
+
+    demo = load_demo(300)  # SIMULATED
+    table = scorer.explain(demo)
+    scores, relevant = scorer.decision_function(demo), scorer.predict(demo)
+    assert scores.dtype == "float64" and relevant.dtype == bool and scorer.classes_.tolist() == [False, True]
+    assert (table["score"].to_numpy() == scores).all() and (table["relevant"].to_numpy() == relevant).all()
+    assert table["doc_id"].tolist() == demo["doc_id"].tolist() and relevant.any() and not relevant.all()
+    truth = ~demo["truth_story"].str.startswith("background").to_numpy()
+    assert scorer.score(demo, truth) == accuracy_score(truth, relevant)
