@@ -77,7 +77,7 @@ def test_notebooks_have_more_prose_than_code(path):
     prose = sum(len(c.source) for c in cells if c.cell_type == "markdown")
     code = sum(len(c.source) for c in cells if c.cell_type == "code")
     floor = MIN_PROSE_RATIO["report" if path in NOTEBOOKS else "exercise"]
-    assert prose >= floor * code, f"{prose:,} characters of markdown for {code:,} of code ({prose / code:.2f} < {floor})"
+    assert prose >= floor * code, f"{prose:,} characters of markdown, {code:,} of code: {prose / code:.2f} < {floor}"
 
 
 def _string_constants(source: str) -> list[str]:
