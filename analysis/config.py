@@ -32,6 +32,9 @@ PROCESSED_DIR = DATA_DIR / "processed"
 #: Default output folder of ``python -m analysis report``.
 REPORTS_DIR = PROJECT_ROOT / "reports"
 DEFAULT_REPORT_DIR = REPORTS_DIR / "demo"
+#: Output folder of a notebook run by hand (the default of its ``output_dir`` parameter); the report
+#: passes its own folder instead.
+NOTEBOOK_OUTPUT_DIR = REPORTS_DIR / "notebooks"
 #: Data files that ship inside the package (registries, boilerplate patterns).
 REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
 

@@ -5,6 +5,10 @@ or None for the SIMULATED demo), an optional query and date range, a seed and an
 :func:`load_corpus` turns that into a corpus table, and :class:`Outputs` writes each figure
 (PNG + SVG) and table (CSV) under the output folder, named after the notebook.
 
+A later notebook can reuse an earlier one's results instead of recomputing them: notebook 03
+records which corpus and parameters its cluster tables belong to (:func:`record_clusters`), and
+notebook 06 reads them back (:func:`read_clusters`) when its own corpus and parameters are the same.
+
 Examples
 --------
 >>> corpus = load_corpus(None, demo_articles=200, seed=1)   # SIMULATED
@@ -14,8 +18,12 @@ Corpus: SIMULATED demo corpus (200 articles, seed 1) - not real reporting.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 SIMULATED_BANNER = "SIMULATED demo corpus ({n} articles, seed {seed}) - not real reporting."
@@ -135,3 +143,151 @@ class Outputs:
                 out[column] = out[column].dt.strftime("%Y-%m-%d")
         out.to_csv(target, index=False, lineterminator="\n", float_format="%.6g")
         return frame
+
+
+#: Where a clustering notebook records the corpus and parameters of its tables (under the output folder).
+CLUSTERS_RECORD = "records/{prefix}-clusters.json"
+#: The cluster tables a record vouches for: ``tables/<prefix>-<name>.csv``.
+CLUSTER_TABLES = ("assignments", "clusters")
+
+
+def _corpus_fingerprint(corpus: pd.DataFrame) -> str:
+    """SHA-256 of what a clustering sees of a corpus: ids, languages and texts, in row order."""
+    columns = [c for c in ("doc_id", "language", "title", "lead", "text") if c in corpus]
+    hashes = pd.util.hash_pandas_object(corpus[columns], index=False) if columns else pd.Series([], dtype="uint64")
+    return hashlib.sha256(np.asarray(hashes, dtype=np.uint64).tobytes()).hexdigest()
+
+
+def _clustering_key(corpus: pd.DataFrame, n_clusters, ks, random_state) -> dict:
+    from . import __version__
+
+    return {"analysis_version": __version__, "documents": len(corpus), "corpus_sha256": _corpus_fingerprint(corpus),
+            "n_clusters": n_clusters if isinstance(n_clusters, str) else int(n_clusters),
+            "ks": [int(k) for k in ks], "random_state": int(random_state)}
+
+
+def _file_sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def record_clusters(output_dir, corpus: pd.DataFrame, *, n_clusters, ks, random_state, prefix: str = "03") -> Path:
+    """Record which corpus and parameters the cluster tables in ``output_dir`` belong to.
+
+    Called by notebook 03 after it has written ``tables/03-assignments.csv`` and
+    ``tables/03-clusters.csv``. The record (``records/03-clusters.json``) holds the package
+    version, a SHA-256 of the corpus (doc ids, languages, titles, leads, texts, in order), the
+    clustering parameters and the SHA-256 of each table, so :func:`read_clusters` can tell whether
+    the tables still belong to a given corpus and parameters.
+
+    Parameters
+    ----------
+    output_dir : path-like
+        The folder holding ``tables/`` (a notebook's ``output_dir``).
+    corpus : DataFrame
+        The corpus that was clustered, in the order of the assignments table.
+    n_clusters : int or "auto"
+    ks : iterable of int
+        The k tried when ``n_clusters="auto"``.
+    random_state : int
+    prefix : str, default="03"
+        The number of the notebook that wrote the tables.
+
+    Returns
+    -------
+    pathlib.Path
+        The record written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["x", "y", "z"]})
+    >>> out = Outputs(tempfile.mkdtemp(), "03")
+    >>> _ = out.table(pd.DataFrame({"doc_id": ["a", "b", "c"], "cluster": [0, 0, 1]}), "assignments")
+    >>> _ = out.table(pd.DataFrame({"cluster": [0, 1], "size": [2, 1], "label": ["x", "z"]}), "clusters")
+    >>> record_clusters(out.folder, corpus, n_clusters=2, ks=[2], random_state=0).name
+    '03-clusters.json'
+    """
+    folder = Path(output_dir)
+    tables = {name: _file_sha256(folder / "tables" / f"{prefix}-{name}.csv") for name in CLUSTER_TABLES}
+    missing = [name for name, digest in tables.items() if digest is None]
+    if missing:
+        raise FileNotFoundError(f"{folder / 'tables'}: no {', '.join(f'{prefix}-{m}.csv' for m in missing)} "
+                                "to record (write the tables first)")
+    record = {"key": _clustering_key(corpus, n_clusters, ks, random_state), "tables_sha256": tables}
+    target = folder / CLUSTERS_RECORD.format(prefix=prefix)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+@dataclass
+class StoredClusters:
+    """Clusters read back from an earlier notebook's tables (:func:`read_clusters`).
+
+    Attributes
+    ----------
+    labels : ndarray of int
+        Cluster of each document, aligned with the corpus (0 = the largest cluster).
+    summary : DataFrame
+        The clusters table, one row per cluster, largest first (cluster, size, label, headline...).
+    """
+
+    labels: np.ndarray
+    summary: pd.DataFrame
+
+
+def read_clusters(output_dir, corpus: pd.DataFrame, *, n_clusters, ks, random_state,
+                  prefix: str = "03") -> StoredClusters | None:
+    """The clusters notebook 03 wrote into ``output_dir``, if they belong to this corpus and these parameters.
+
+    Returns None, so the caller clusters itself, when there is no record (notebook 03 has not run
+    into this folder), when the record was made for another corpus, other parameters or another
+    version of the package, or when a table changed after it was recorded (see :func:`record_clusters`).
+
+    Parameters
+    ----------
+    output_dir : path-like
+        The folder holding ``tables/`` and ``records/``.
+    corpus : DataFrame
+        The corpus to label, as loaded by the calling notebook.
+    n_clusters, ks, random_state :
+        The clustering parameters the caller would use (as in :func:`analysis.cluster.cluster_corpus`).
+    prefix : str, default="03"
+
+    Returns
+    -------
+    StoredClusters or None
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["x", "y", "z"]})
+    >>> out = Outputs(tempfile.mkdtemp(), "03")
+    >>> _ = out.table(pd.DataFrame({"doc_id": ["a", "b", "c"], "cluster": [0, 0, 1]}), "assignments")
+    >>> _ = out.table(pd.DataFrame({"cluster": [0, 1], "size": [2, 1], "label": ["x", "z"]}), "clusters")
+    >>> _ = record_clusters(out.folder, corpus, n_clusters=2, ks=[2], random_state=0)
+    >>> read_clusters(out.folder, corpus, n_clusters=2, ks=[2], random_state=0).labels.tolist()
+    [0, 0, 1]
+    >>> read_clusters(out.folder, corpus, n_clusters=3, ks=[2], random_state=0) is None  # other parameters
+    True
+    >>> read_clusters(out.folder, corpus.iloc[:2], n_clusters=2, ks=[2], random_state=0) is None  # other corpus
+    True
+    """
+    folder = Path(output_dir)
+    try:
+        record = json.loads((folder / CLUSTERS_RECORD.format(prefix=prefix)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("key") != _clustering_key(corpus, n_clusters, ks, random_state):
+        return None
+    paths = {name: folder / "tables" / f"{prefix}-{name}.csv" for name in CLUSTER_TABLES}
+    if any(_file_sha256(path) != record.get("tables_sha256", {}).get(name) for name, path in paths.items()):
+        return None
+    assignments = pd.read_csv(paths["assignments"], dtype={"doc_id": "str"})
+    if "doc_id" in corpus and assignments["doc_id"].tolist() != corpus["doc_id"].astype("str").tolist():
+        return None
+    summary = pd.read_csv(paths["clusters"])
+    for column in ("label", "headline"):
+        if column in summary:
+            summary[column] = summary[column].fillna("")
+    return StoredClusters(labels=assignments["cluster"].to_numpy(dtype=np.int64), summary=summary)

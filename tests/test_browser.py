@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -43,7 +44,7 @@ def lab(tmp_path):
     book = nbformat.read(str(config.NOTEBOOKS_DIR / NOTEBOOK), as_version=4)
     for cell in book.cells:  # what a user does: edit the parameters cell
         if "parameters" in cell.metadata.get("tags", []):
-            cell.source = cell.source.replace('output_dir = "../reports/notebooks"', f'output_dir = "{tmp_path / "out"}"')
+            cell.source = re.sub(r"^output_dir = .*$", f'output_dir = "{tmp_path / "out"}"', cell.source, flags=re.MULTILINE)
     nbformat.write(book, str(work / NOTEBOOK))
     port, token = _free_port(), "analysis-browser-test"
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
