@@ -522,7 +522,7 @@ def term_pattern(term: str, language: str | None, *, glossary=None) -> re.Patter
     if term.startswith("@"):
         key = term[1:]
         from .actors import alias_pattern, load_actor_registry
-        from .vectorize import load_concept_glossary
+        from .tokens import load_concept_glossary
 
         registry = load_actor_registry()
         langs = ("en", language) if language else None
@@ -731,7 +731,8 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
     """
     from sklearn.cluster import MiniBatchKMeans
 
-    from .vectorize import HashingTextVectorizer, kiwi_session
+    from .parallel_tokens import kiwi_session
+    from .vectorize import HashingTextVectorizer
 
     vectorizer = HashingTextVectorizer(n_features=n_features, body_weight=body_weight)
     counts, done = [], 0

@@ -96,7 +96,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         check_is_fitted(self, "n_features_out_")
-        from .vectorize import _fields
+        from .tokens import _fields
 
         heads, bodies, _ = _fields(X)
         texts = [h if h else b[:500] for h, b in zip(heads, bodies)]

@@ -105,7 +105,7 @@ def child(pipeline: str, path: str, k: int) -> dict:
         from umap import UMAP
 
         from analysis.embed import SentenceEmbedder, _load
-        from analysis.vectorize import _fields
+        from analysis.tokens import _fields
 
         heads = [h or b[:500] for h, b, _ in zip(*_fields(corpus))]
         model = BERTopic(embedding_model=_load(SentenceEmbedder().model), calculate_probabilities=False,

@@ -13,7 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.pipeline import make_pipeline
 
-from analysis.vectorize import HashingTextVectorizer, MultilingualTokenizer, TextVectorizer
+from analysis.tokens import MultilingualTokenizer
+from analysis.vectorize import HashingTextVectorizer, TextVectorizer
 
 
 @pytest.mark.parametrize("text, language, expected", [
@@ -83,7 +84,8 @@ def test_counts_made_in_the_workers_match_scikit_learn(demo, n_jobs, params):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    from analysis.vectorize import _identity, tokenize_fields
+    from analysis.parallel_tokens import tokenize_fields
+    from analysis.vectorize import _identity
 
     fit, new = demo.iloc[:200], demo.iloc[200:]
     ours = TextVectorizer(n_jobs=n_jobs, **params)
@@ -122,7 +124,7 @@ def test_stemming_runs_in_c_with_the_pure_python_stems():
     from snowballstemmer.english_stemmer import EnglishStemmer
     from snowballstemmer.russian_stemmer import RussianStemmer
 
-    from analysis.vectorize import _snowball
+    from analysis.tokens import _snowball
 
     words = {"english": ["ratified", "ratification", "sanctions", "generously", "troops", "dying", "skies"],
              "russian": ["ратифицировал", "договора", "войсками", "переговоров", "северокорейских"]}
@@ -148,7 +150,7 @@ def test_plain_strings_are_accepted():
 
 def test_glossary_terms_do_not_collide():
     """Two concepts must not claim the same tokens in one language (the first would win silently)."""
-    from analysis.vectorize import MultilingualTokenizer, load_concept_glossary
+    from analysis.tokens import MultilingualTokenizer, load_concept_glossary
 
     words = MultilingualTokenizer(concept_bridge=False)._words
     owners: dict[tuple, str] = {}
@@ -207,68 +209,80 @@ def test_body_weight_adds_the_body():
 
 
 def test_parallel_tokenising_gives_the_same_tokens(demo, monkeypatch):
-    from analysis import vectorize
-    from analysis.vectorize import tokenize_fields
+    from analysis import parallel_tokens, tokens
+    from analysis.parallel_tokens import tokenize_fields
 
     one = tokenize_fields(demo, n_jobs=1)
     assert tokenize_fields(demo, n_jobs=2) == one  # forked workers
     # Korean eojeols this process has never analysed: a worker loads Kiwi for them
     novel = pd.DataFrame({"title": ["러시아 하원이 새로운 조약안을 심의했다", "평양 시민들이 행진했다"],
                           "lead": ["", ""], "text": ["", ""], "language": ["ko", "ko"]})
-    monkeypatch.setattr(vectorize, "_KIWI", {})  # as if this process had never loaded Kiwi
-    monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # ... nor analysed any eojeol
+    monkeypatch.setattr(tokens, "_KIWI", {})  # as if this process had never loaded Kiwi
+    monkeypatch.setattr(tokens, "_EOJEOLS", {})  # ... nor analysed any eojeol
     early = []  # Kiwi starts before the fields are built when Korean is new to this process
-    monkeypatch.setattr(vectorize, "_korean_first_seen",
-                        lambda X, seen=vectorize._korean_first_seen: early.append(seen(X)) or early[-1])
+    monkeypatch.setattr(parallel_tokens, "_korean_first_seen",
+                        lambda X, seen=parallel_tokens._korean_first_seen: early.append(seen(X)) or early[-1])
     forked = tokenize_fields(novel, n_jobs=2)
     assert early == [True]
-    assert os.getpid() not in vectorize._KIWI  # Kiwi ran in a worker: loading it here would stall the others
+    assert os.getpid() not in tokens._KIWI  # Kiwi ran in a worker: loading it here would stall the others
     assert forked == tokenize_fields(novel, n_jobs=1) and "@TREATY" in forked[0][0]
-    vectorize._kiwi()
-    monkeypatch.setattr(vectorize, "_EOJEOLS", {})  # Kiwi loaded here now: the new eojeols are analysed here
-    assert tokenize_fields(novel, n_jobs=2) == forked and "행진했다" in vectorize._EOJEOLS
+    tokens._kiwi()
+    monkeypatch.setattr(tokens, "_EOJEOLS", {})  # Kiwi loaded here now: the new eojeols are analysed here
+    assert tokenize_fields(novel, n_jobs=2) == forked and "행진했다" in tokens._EOJEOLS
     assert early == [True, False, False]  # the second: every eojeol known; the third: Kiwi is here
-    monkeypatch.setattr(vectorize, "_can_fork", lambda: False)
+    monkeypatch.setattr(parallel_tokens, "_can_fork", lambda: False)
     assert tokenize_fields(demo, n_jobs=2) == one  # joblib's loky workers (macOS, Windows)
 
 
 def test_a_kiwi_session_loads_kiwi_once_for_many_chunks(monkeypatch):
-    from analysis import vectorize
-    from analysis.vectorize import kiwi_session, tokenize_fields
+    from analysis import parallel_tokens, tokens
+    from analysis.parallel_tokens import kiwi_session, tokenize_fields
 
     sentences = ["러시아 하원이 새로운 조약안을 심의했다", "평양 시민들이 광장에서 행진했다",
                  "블라디보스토크 정상회담이 끝났다", "국경 다리 건설이 시작되었다"]
     chunks = [pd.DataFrame({"title": [text, text + " 다시"], "lead": ["", ""], "text": ["", ""],
                             "language": ["ko", "ko"]}) for text in sentences]  # new eojeols in every chunk
-    monkeypatch.setattr(vectorize, "_KIWI", {})
-    monkeypatch.setattr(vectorize, "_EOJEOLS", {})
+    monkeypatch.setattr(tokens, "_KIWI", {})
+    monkeypatch.setattr(tokens, "_EOJEOLS", {})
     workers = []
-    monkeypatch.setattr(vectorize, "_kiwi_worker",
-                        lambda stack, make=vectorize._kiwi_worker: workers.append(make(stack)) or workers[-1])
+    monkeypatch.setattr(parallel_tokens, "_kiwi_worker",
+                        lambda stack, make=parallel_tokens._kiwi_worker: workers.append(make(stack)) or workers[-1])
     with kiwi_session():
         inside = [tokenize_fields(chunk, n_jobs=2) for chunk in chunks]
     assert len(workers) >= len(chunks) and len({id(w) for w in workers}) == 1  # one worker served every chunk
-    assert not vectorize._KIWI_SESSIONS and not any(p.is_alive() for p in workers[0]._pool)  # and is gone
-    assert os.getpid() not in vectorize._KIWI
-    monkeypatch.setattr(vectorize, "_EOJEOLS", {})
+    assert not parallel_tokens._KIWI_SESSIONS and not any(p.is_alive() for p in workers[0]._pool)  # and is gone
+    assert os.getpid() not in tokens._KIWI
+    monkeypatch.setattr(tokens, "_EOJEOLS", {})
     assert inside == [tokenize_fields(chunk, n_jobs=1) for chunk in chunks]
 
 
 def test_korean_cache_bound_keeps_every_eojeol_of_the_batch(monkeypatch):
-    from analysis import vectorize
+    from analysis import tokens
 
     text = "북한은 러시아와 조약을 맺었다"
-    expected = vectorize.korean_morphemes([text])
-    monkeypatch.setattr(vectorize, "_EOJEOLS_MAX", 3)  # the cache is cleared inside this batch
-    assert vectorize.korean_morphemes([text, "평양에서 회담이 열렸다"])[0] == expected[0]
-    assert len(vectorize._EOJEOLS) <= 8
+    expected = tokens.korean_morphemes([text])
+    monkeypatch.setattr(tokens, "_EOJEOLS_MAX", 3)  # the cache is cleared inside this batch
+    assert tokens.korean_morphemes([text, "평양에서 회담이 열렸다"])[0] == expected[0]
+    assert len(tokens._EOJEOLS) <= 8
 
 
 def test_eojeols_from_split_are_the_eojeol_pattern_s():
     # Korean eojeols are collected with str.split() for speed and located with _EOJEOL_RE: the two
     # must cut at the same characters, every code point included (NBSP, U+3000, U+001C ...)
-    from analysis import vectorize
+    from analysis import tokens
 
     text = "".join(f"가{chr(c)}" for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    assert text.split() == vectorize._EOJEOL_RE.findall(text)
+    assert text.split() == tokens._EOJEOL_RE.findall(text)
     assert "\n".join(["북한은  러시아와", "", "\u3000조약을"]).split() == ["북한은", "러시아와", "조약을"]
+
+
+def test_tokenising_state_lives_in_one_module_only():
+    # forked workers and monkeypatched tests must see the very objects analysis.tokens holds: a
+    # second module binding them by name would keep its own (stale) copy after a rebinding
+    from analysis import parallel_tokens, tokens, vectorize
+
+    for name in ("_KIWI", "_EOJEOLS", "_EOJEOLS_MAX", "_kiwi", "_analyse_eojeols"):
+        assert hasattr(tokens, name)
+        assert not hasattr(parallel_tokens, name) and not hasattr(vectorize, name), name
+    for name in ("_FORKED_INPUT", "_KIWI_SESSIONS", "_shared_tokenizer"):
+        assert hasattr(parallel_tokens, name) and not hasattr(vectorize, name), name
