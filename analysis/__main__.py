@@ -169,9 +169,7 @@ def cmd_annotate(args) -> int:
 
 
 def cmd_cluster(args) -> int:
-    from pathlib import Path as _Path
-
-    from .cluster import cluster_corpus, clusters_over_time
+    from .stories import cluster_corpus
 
     corpus = _corpus_from(args)
     if args.skip_duplicates and "is_exact_duplicate" in corpus:
@@ -181,19 +179,7 @@ def cmd_cluster(args) -> int:
     k = "auto" if args.k == "auto" else int(args.k)
     result = cluster_corpus(corpus, n_clusters=k, method=args.method, stability_runs=args.stability_runs,
                             random_state=args.seed)
-    out = _Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    result.summary.to_csv(out / "clusters.csv", index=False)
-    result.assignments(corpus).to_csv(out / "assignments.csv", index=False)
-    result.terms.to_csv(out / "cluster_terms.csv", index=False)
-    result.representatives.to_csv(out / "representatives.csv", index=False)
-    if result.k_table is not None:
-        result.k_table.to_csv(out / "k_selection.csv", index=False)
-    if result.stability is not None:
-        result.stability.clusters.to_csv(out / "stability.csv", index=False)
-        result.stability.runs.to_csv(out / "stability_runs.csv", index=False)
-    if "published" in corpus and corpus["published"].notna().any():
-        clusters_over_time(corpus, result.labels, freq=args.freq).to_csv(out / "clusters_over_time.csv", index=False)
+    out = result.write(args.out, corpus, freq=args.freq)
     columns = ["cluster", "size", "label", "headline"] + (["verdict"] if "verdict" in result.summary else [])
     if not args.quiet:
         print(result.summary[columns].to_string(index=False, max_colwidth=60))

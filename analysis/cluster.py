@@ -1,31 +1,30 @@
-"""Cluster coverage into stories: LSA + k-means (or agglomerative, HDBSCAN), labels, stability, time.
+"""Cluster coverage into stories: the estimator, the choice of k, and how far to trust a clustering.
 
-The pipeline a researcher runs::
+The estimator and its checks::
 
     X = TextVectorizer().fit_transform(corpus)            # analysis.vectorize
     table = choose_n_clusters(X, range(10, 41, 5))        # silhouette / Calinski-Harabasz per k
-    clusterer = StoryClusterer(n_clusters=25).fit(X)
-    terms = cluster_terms(X, clusterer.labels_, feature_names, languages=corpus["language"])
+    clusterer = StoryClusterer(n_clusters=25).fit(X)      # LSA + k-means (or agglomerative, HDBSCAN)
     stability = cluster_stability(X, clusterer)           # how far to trust each cluster
-    over_time = clusters_over_time(corpus, clusterer.labels_, freq="W", events=events)
 
-or all at once with :func:`cluster_corpus`. Every step is deterministic for a given
-``random_state``; cluster ids are ordered by size (0 is the largest), so they do not depend on
-the order in which an algorithm happened to find them.
+What describes a clustering (top terms, central documents, summaries, the all-in-one
+:func:`analysis.stories.cluster_corpus`, streaming, the document map) is in
+:mod:`analysis.stories`; clusters over time in :mod:`analysis.timeseries`. Every step is
+deterministic for a given ``random_state``; cluster ids are ordered by size (0 is the largest),
+so they do not depend on the order in which an algorithm happened to find them.
 
 Examples
 --------
 >>> from analysis.datasets import load_demo
->>> demo = load_demo(600)  # SIMULATED
->>> result = cluster_corpus(demo, n_clusters=20, stability_runs=2)
->>> result.summary.columns[:4].tolist()
-['cluster', 'size', 'share', 'label']
->>> bool((result.summary["size"].diff().dropna() <= 0).all())  # ordered by size
-True
+>>> from analysis.vectorize import TextVectorizer
+>>> X = TextVectorizer().fit_transform(load_demo(600))  # SIMULATED
+>>> labels = StoryClusterer(n_clusters=20).fit(X).labels_
+>>> sizes = np.bincount(labels)
+>>> len(sizes), bool((np.diff(sizes) <= 0).all())  # ordered by size
+(20, True)
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,8 +45,16 @@ UNSTABLE_BELOW, STABLE_FROM = 0.6, 0.85
 AGGLOMERATIVE_MAX_DOCS = 30_000  # ward linkage needs O(n^2) memory
 
 
-def _relabel_by_size(labels: np.ndarray) -> np.ndarray:
-    """Cluster ids 0..k-1 ordered by size (ties: the cluster whose first document comes first)."""
+def relabel_by_size(labels) -> np.ndarray:
+    """Cluster ids 0..k-1 ordered by size (ties: the cluster whose first document comes first).
+
+    Noise (-1) stays -1.
+
+    Examples
+    --------
+    >>> relabel_by_size([7, 3, 3, -1, 7, 3]).tolist()
+    [1, 0, 0, -1, 1, 0]
+    """
     labels = np.asarray(labels)
     ids = [c for c in np.unique(labels) if c != NOISE]
     first = {c: int(np.argmax(labels == c)) for c in ids}
@@ -94,7 +101,14 @@ def _kmeans_plusplus(X: np.ndarray, n_clusters: int, random_state) -> np.ndarray
     return centres
 
 
-def _centres(embedding: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+def cluster_centres(embedding: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Unit-length mean vector of each cluster 0..k-1 (zeros for an empty cluster).
+
+    Examples
+    --------
+    >>> cluster_centres(np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 0.0]]), np.array([0, 0, 1]), 2).round(3).tolist()
+    [[0.707, 0.707], [1.0, 0.0]]
+    """
     centres = np.zeros((k, embedding.shape[1]), dtype=embedding.dtype)
     for c in range(k):
         members = labels == c
@@ -191,9 +205,9 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         self.svd_ = TruncatedSVD(n_components=components, random_state=self.random_state).fit(fit_on)
         embedding = self._embed(X)
         labels = self._cluster(embedding)
-        self.labels_ = _relabel_by_size(labels)
+        self.labels_ = relabel_by_size(labels)
         self.n_clusters_ = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
-        self.cluster_centers_ = _centres(embedding, self.labels_, self.n_clusters_)
+        self.cluster_centers_ = cluster_centres(embedding, self.labels_, self.n_clusters_)
         self.embedding_ = embedding
         self.distances_ = self._distances(embedding, self.labels_)
         return self
@@ -289,54 +303,6 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
     table["best"] = False
     table.loc[table["silhouette"].idxmax(), "best"] = True
     return table
-
-
-def cluster_terms(X, labels, feature_names, *, languages=None, top_n=10) -> pd.DataFrame:
-    """Top terms of every cluster by class-based TF-IDF, overall and per language.
-
-    The weight of a term in a cluster is its share of the cluster's (tf-idf) mass times
-    ``log(1 + average cluster mass / the term's mass in the corpus)``, as in BERTopic's c-TF-IDF.
-    Per-language rows use the cluster's documents in that language only, so a Korean reader
-    sees Korean terms. Concept-bridge tokens (``@TREATY``) are shared by all languages.
-
-    Returns
-    -------
-    DataFrame with columns cluster, language ("all" or a code), rank, term, weight.
-    """
-    labels = np.asarray(labels)
-    X = sparse.csr_matrix(X)
-    names = np.asarray(feature_names, dtype=object)
-    clusters = [c for c in np.unique(labels) if c != NOISE]
-    groups = [("all", np.ones(len(labels), dtype=bool))]
-    if languages is not None:
-        languages = pd.Series(languages).fillna("und").astype(str).to_numpy()
-        groups += [(lang, languages == lang) for lang in sorted(set(languages))]
-    term_mass = np.asarray(X.sum(axis=0)).ravel()
-    mean_cluster_mass = term_mass.sum() / max(len(clusters), 1)
-    idf = np.log1p(mean_cluster_mass / np.maximum(term_mass, 1e-12))
-    rows = []
-    for c in clusters:
-        for lang, mask in groups:
-            members = (labels == c) & mask
-            if not members.any():
-                continue
-            mass = np.asarray(X[members].sum(axis=0)).ravel()
-            weights = mass / max(mass.sum(), 1e-12) * idf
-            top = np.argsort(-weights, kind="stable")[:top_n]
-            rows += [{"cluster": int(c), "language": lang, "rank": r + 1, "term": names[t], "weight": float(weights[t])}
-                     for r, t in enumerate(top) if weights[t] > 0]
-    return pd.DataFrame(rows, columns=["cluster", "language", "rank", "term", "weight"])
-
-
-def representative_documents(corpus: pd.DataFrame, labels, distances, *, n=3) -> pd.DataFrame:
-    """The ``n`` documents of each cluster nearest its centre (columns: cluster, rank, distance, ...)."""
-    frame = corpus.reset_index(drop=True).assign(cluster=np.asarray(labels), distance=np.asarray(distances))
-    frame = frame[frame["cluster"] >= 0].sort_values(["cluster", "distance"], kind="stable")
-    top = frame.groupby("cluster", sort=True).head(n).copy()
-    top["rank"] = top.groupby("cluster").cumcount() + 1
-    columns = ["cluster", "rank", "distance"] + [c for c in ("doc_id", "published", "outlet", "language", "title")
-                                                 if c in top]
-    return top[columns].reset_index(drop=True)
 
 
 def _contingency(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -441,359 +407,18 @@ def cluster_stability(X, clusterer: StoryClusterer, *, n_seeds=3, n_bootstrap=3,
     return StabilityReport(clusters=table, runs=runs_frame, mean_ari=mean_ari)
 
 
-def _period_bounds(published: pd.Series, freq: str) -> tuple[pd.Series, pd.Series]:
-    periods = published.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period(freq)
-    return periods.dt.start_time, periods.dt.end_time
+def agreement_with_truth(labels, truth, *, mask=None) -> dict:
+    """ARI and NMI of a clustering against known labels (e.g. the demo's ``truth_story``).
 
-
-def clusters_over_time(corpus: pd.DataFrame, labels, *, freq="W", by=None, events=None) -> pd.DataFrame:
-    """Documents per cluster and period, with the share of the period's coverage.
-
-    Parameters
-    ----------
-    corpus : DataFrame with ``published`` (UTC timestamps; undated documents are left out and
-        counted in ``result.attrs["undated"]``).
-    labels : array of cluster ids, aligned with ``corpus`` (noise -1 is kept as its own row).
-    freq : {"D", "W", "M"} or any pandas period alias, default="W" (weeks start on Monday).
-    by : str, optional
-        A column (``outlet``, ``language``): counts and denominators per value of it, so a share
-        reads "of this outlet's coverage that week".
-    events : DataFrame, optional
-        Columns ``date`` and ``label`` (the timeline); each period lists the events inside it.
-
-    Returns
-    -------
-    DataFrame: period_start, period_end, [by], cluster, n, total, share, partial, events.
-    Every (period, cluster) pair appears, zeros included. ``partial`` is True for the first and
-    last periods when the corpus starts or ends inside them: their counts are not comparable.
+    ``mask`` keeps only some documents (the demo's planted stories, not its background).
 
     Examples
     --------
-    >>> corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-19", "2024-06-20", "2024-06-27"], utc=True)})
-    >>> table = clusters_over_time(corpus, [0, 1, 0], freq="W")
-    >>> table[["cluster", "n", "total", "share", "partial"]].values.tolist()
-    [[0, 1, 2, 0.5, True], [1, 1, 2, 0.5, True], [0, 1, 1, 1.0, True], [1, 0, 1, 0.0, True]]
+    >>> agreement_with_truth([0, 0, 1, 1], ["a", "a", "b", "b"])
+    {'ari': 1.0, 'nmi': 1.0, 'n': 4}
     """
-    frame = pd.DataFrame({"published": pd.to_datetime(corpus["published"].to_numpy(), utc=True),
-                          "cluster": np.asarray(labels, dtype=np.int64)})
-    if by is not None:
-        frame[by] = corpus[by].to_numpy()
-    undated = int(frame["published"].isna().sum())
-    frame = frame.dropna(subset=["published"])
-    if frame.empty:
-        raise ValueError("no dated documents: clusters over time need a `published` date")
-    frame["period_start"], frame["period_end"] = _period_bounds(frame["published"], freq)
-    keys = ["period_start"] + ([by] if by else [])
-    counts = frame.groupby(keys + ["cluster"], sort=True).size().rename("n")
-    periods = frame[["period_start", "period_end"]].drop_duplicates().sort_values("period_start")
-    all_periods = pd.period_range(periods["period_start"].min(), periods["period_start"].max(), freq=freq)
-    grid_parts = [pd.Index(all_periods.start_time, name="period_start")]
-    if by:
-        grid_parts.append(pd.Index(sorted(frame[by].dropna().unique()), name=by))
-    grid_parts.append(pd.Index(sorted(frame["cluster"].unique()), name="cluster"))
-    grid = pd.MultiIndex.from_product(grid_parts)
-    table = counts.reindex(grid, fill_value=0).reset_index()
-    table["total"] = table.groupby(keys)["n"].transform("sum")
-    table["share"] = np.where(table["total"] > 0, table["n"] / table["total"].where(table["total"] > 0, 1), 0.0)
-    ends = dict(zip(all_periods.start_time, all_periods.end_time))
-    table.insert(1, "period_end", table["period_start"].map(ends))
-    first, last = frame["published"].min().tz_localize(None), frame["published"].max().tz_localize(None)
-    last_day_end = last.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1)
-    table["partial"] = (table["period_start"] < first.normalize()) | (table["period_end"] > last_day_end)
-    table["events"] = ""
-    if events is not None and len(events):
-        dates = pd.to_datetime(events["date"], utc=True).dt.tz_localize(None)
-        for date, label in zip(dates, events["label"].astype(str)):
-            inside = (table["period_start"] <= date) & (date <= table["period_end"])
-            table.loc[inside, "events"] = np.where(table.loc[inside, "events"] == "", label,
-                                                   table.loc[inside, "events"] + "; " + label)
-    table.attrs["undated"] = undated
-    table.attrs["freq"] = freq
-    return table
-
-
-def term_pattern(term: str, language: str | None, *, glossary=None) -> re.Pattern | None:
-    """A regular expression finding the surface words behind a vector token, for keyword-in-context.
-
-    Stems match as word prefixes (``ratifi`` finds "ratified"), Indonesian stems anywhere in a
-    word (``tandatangan`` finds "menandatangani"), ``@ACTOR`` tokens through the actor registry's
-    aliases, and ``@CONCEPT`` tokens through the glossary's terms.
-    """
-    if term.startswith("@"):
-        key = term[1:]
-        from .actors import alias_pattern, load_actor_registry
-        from .tokens import load_concept_glossary
-
-        registry = load_actor_registry()
-        langs = ("en", language) if language else None
-        if key in registry:
-            aliases = [(a, lang) for lang, names in registry[key]["aliases"].items() if langs is None or lang in langs
-                       for a in names or []]
-            parts = [alias_pattern(str(a), lang) for a, lang in aliases]
-        else:
-            entry = load_concept_glossary(None if glossary is None else str(glossary)).get(key)
-            if entry is None:
-                return None
-            terms = [(t, lang) for lang, names in entry["terms"].items() if langs is None or lang in langs for t in names]
-            parts = [rf"(?<!\w){re.escape(str(t))}\w*" for t, _ in sorted(terms, key=lambda x: -len(str(x[0])))]
-        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-    if language in ("ko", "id"):
-        return re.compile(rf"\w*{re.escape(term)}\w*", re.IGNORECASE)
-    return re.compile(rf"(?<!\w){re.escape(term)}\w*", re.IGNORECASE)
-
-
-def keyword_in_context(corpus: pd.DataFrame, terms, *, width=50, limit=20, glossary=None) -> pd.DataFrame:
-    """Keyword-in-context lines for vector tokens in the title, lead and text of ``corpus``.
-
-    Returns columns doc_id, language, term, left, keyword, right (at most ``limit`` per term).
-    """
-    rows = []
-    frame = corpus.reset_index(drop=True)
-    for term in terms:
-        found = 0
-        for _, doc in frame.iterrows():
-            if found >= limit:
-                break
-            language = doc.get("language") if isinstance(doc.get("language"), str) else None
-            pattern = term_pattern(term, language, glossary=glossary)
-            if pattern is None:
-                break
-            text = " ".join(str(doc[c]) for c in ("title", "lead", "text") if c in doc and isinstance(doc[c], str))
-            match = pattern.search(text)
-            if match is None:
-                continue
-            rows.append({"doc_id": doc.get("doc_id"), "language": language, "term": term,
-                         "left": text[max(0, match.start() - width):match.start()].replace("\n", " "),
-                         "keyword": match.group(0),
-                         "right": text[match.end():match.end() + width].replace("\n", " ")})
-            found += 1
-    return pd.DataFrame(rows, columns=["doc_id", "language", "term", "left", "keyword", "right"])
-
-
-@dataclass
-class ClusterResult:
-    """Everything :func:`cluster_corpus` computed, as tables (all deterministic for one seed)."""
-
-    labels: np.ndarray
-    distances: np.ndarray
-    summary: pd.DataFrame
-    terms: pd.DataFrame
-    representatives: pd.DataFrame
-    stability: StabilityReport | None
-    k_table: pd.DataFrame | None
-    clusterer: StoryClusterer
-    vectorizer: object
-    matrix: object
-
-    def assignments(self, corpus: pd.DataFrame) -> pd.DataFrame:
-        """One row per document: doc_id, cluster, distance to the centre."""
-        ids = corpus["doc_id"].to_numpy() if "doc_id" in corpus else np.arange(len(corpus))
-        return pd.DataFrame({"doc_id": ids, "cluster": self.labels, "distance": self.distances})
-
-    def drilldown(self, corpus: pd.DataFrame, cluster: int, *, n_docs=5, n_terms=5, width=50) -> dict:
-        """Representative documents, KWIC lines of the top terms, and who makes up one cluster."""
-        members = corpus.reset_index(drop=True)[self.labels == cluster]
-        distances = self.distances[self.labels == cluster]
-        documents = members.assign(distance=distances).sort_values("distance", kind="stable").head(n_docs)
-        top = self.terms[(self.terms["cluster"] == cluster) & (self.terms["language"] == "all")]["term"].head(n_terms)
-        share = lambda s: s.value_counts().rename_axis(s.name).reset_index(name="n").assign(  # noqa: E731
-            share=lambda t: t["n"] / t["n"].sum())
-        return {"documents": documents[[c for c in ("doc_id", "published", "outlet", "language", "title", "distance")
-                                        if c in documents]],
-                "kwic": keyword_in_context(members.iloc[np.argsort(distances, kind="stable")], top.tolist(),
-                                           width=width, limit=5),
-                "outlets": share(members["outlet"]) if "outlet" in members else None,
-                "languages": share(members["language"]) if "language" in members else None}
-
-
-def _label_terms(terms: pd.DataFrame, cluster: int, n: int = 4) -> str:
-    top = terms[(terms["cluster"] == cluster) & (terms["language"] == "all")]["term"].head(n)
-    return " · ".join(top)
-
-
-def cluster_corpus(corpus: pd.DataFrame, *, n_clusters="auto", ks=range(10, 41, 5), method="kmeans",
-                   vectorizer=None, n_components=100, stability_runs=3, random_state=0) -> ClusterResult:
-    """Vectorise, pick k (when ``"auto"``), cluster, label, and test stability, in one call.
-
-    Parameters
-    ----------
-    corpus : corpus table (title, lead, text, language, and doc_id/outlet/published when present)
-    n_clusters : int or "auto", default="auto"
-        "auto": the k with the best silhouette in ``ks`` (see :func:`choose_n_clusters`).
-    method : see :class:`StoryClusterer`.
-    vectorizer : transformer, optional
-        Default: :class:`analysis.vectorize.TextVectorizer` with its defaults.
-    stability_runs : int, default=3
-        Seed refits and as many bootstrap refits; 0 skips the stability report.
-    random_state : int, default=0
-    """
-    from .vectorize import TextVectorizer
-
-    if len(corpus) < 3:
-        raise ValueError(f"clustering needs at least 3 documents, got {len(corpus)}")
-    vectorizer = TextVectorizer() if vectorizer is None else clone(vectorizer)
-    X = vectorizer.fit_transform(corpus)
-    k_table = None
-    if n_clusters == "auto":
-        k_table = choose_n_clusters(X, ks, n_components=n_components, random_state=random_state)
-        n_clusters = int(k_table.loc[k_table["best"], "k"].iloc[0])
-    clusterer = StoryClusterer(n_clusters=n_clusters, method=method, n_components=n_components,
-                               random_state=random_state).fit(X)
-    labels, distances = clusterer.labels_, clusterer.distances_
-    languages = corpus["language"].to_numpy() if "language" in corpus else None
-    terms = cluster_terms(X, labels, vectorizer.get_feature_names_out(), languages=languages)
-    representatives = representative_documents(corpus, labels, distances, n=3)
-    stability = (cluster_stability(X, clusterer, n_seeds=stability_runs, n_bootstrap=stability_runs,
-                                   random_state=random_state) if stability_runs else None)
-    summary = summarise_clusters(corpus, labels, distances, terms, representatives, stability)
-    return ClusterResult(labels=labels, distances=distances, summary=summary, terms=terms,
-                         representatives=representatives, stability=stability, k_table=k_table,
-                         clusterer=clusterer, vectorizer=vectorizer, matrix=X)
-
-
-def _composition(values: pd.Series, top: int = 3) -> str:
-    counts = values.fillna("unknown").astype(str).value_counts()
-    return ", ".join(f"{k} {v / counts.sum():.0%}" for k, v in counts.head(top).items())
-
-
-def summarise_clusters(corpus, labels, distances, terms, representatives, stability=None) -> pd.DataFrame:
-    """One row per cluster: size, share, label terms, headline, languages, outlets, stability."""
-    frame = corpus.reset_index(drop=True).assign(cluster=np.asarray(labels), distance=np.asarray(distances))
-    rows = []
-    for c, members in frame.groupby("cluster", sort=True):
-        head = representatives[representatives["cluster"] == c]
-        row = {"cluster": int(c), "size": len(members), "share": len(members) / len(frame),
-               "label": "noise (HDBSCAN)" if c == NOISE else _label_terms(terms, c),
-               "headline": head["title"].iloc[0] if len(head) and "title" in head else "",
-               "mean_distance": float(members["distance"].mean()),
-               "languages": _composition(members["language"]) if "language" in members else "",
-               "n_outlets": int(members["outlet"].nunique()) if "outlet" in members else 0,
-               "outlets": _composition(members["outlet"]) if "outlet" in members else ""}
-        if "published" in members:
-            dated = pd.to_datetime(members["published"], utc=True).dropna()
-            row["first"], row["peak_day"] = (dated.min(), dated.dt.floor("D").mode().iloc[0]) if len(dated) else (pd.NaT, pd.NaT)
-        rows.append(row)
-    summary = pd.DataFrame(rows)
-    if stability is not None:
-        summary = summary.merge(stability.clusters[["cluster", "stability", "verdict"]], on="cluster", how="left")
-    return summary.sort_values(["size", "cluster"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def agreement_with_truth(labels, truth, *, mask=None) -> dict:
-    """ARI and NMI of a clustering against known labels (e.g. the demo's ``truth_story``)."""
     labels, truth = np.asarray(labels), np.asarray(truth)
     if mask is not None:
         labels, truth = labels[np.asarray(mask)], truth[np.asarray(mask)]
     return {"ari": float(adjusted_rand_score(truth, labels)),
             "nmi": float(normalized_mutual_info_score(truth, labels)), "n": int(len(labels))}
-
-
-@dataclass
-class StreamResult:
-    """Labels of a corpus clustered chunk by chunk (:func:`cluster_stream`)."""
-
-    labels: np.ndarray
-    distances: np.ndarray
-    cluster_centers: np.ndarray
-    n_documents: int
-    svd_sample: int
-
-
-def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100, svd_sample=50_000,
-                   body_weight=0.0, random_state=0, progress=None) -> StreamResult:
-    """Vectorise and cluster a corpus too large for memory, one chunk at a time.
-
-    Each chunk (a corpus table) is tokenised once into hashed counts (sparse, a few dozen
-    numbers per document); the IDF is learnt as chunks arrive; the LSA is fitted on a seeded
-    random sample of ``svd_sample`` documents; every document is projected to ``n_components``
-    float32 numbers; mini-batch k-means clusters them. No dense document-term matrix exists
-    at any point: memory is about ``n_documents * (n_components * 4 + 12 * tokens)`` bytes.
-
-    Parameters
-    ----------
-    chunks : iterable of DataFrame
-        For instance ``analysis.datasets.iter_demo_records`` through ``standardise``, or
-        ``CorpusStore.read`` month by month.
-    n_clusters, n_components, random_state : as :class:`StoryClusterer`.
-    n_features : int, default=2**20
-        Hashing width.
-    svd_sample : int, default=50_000
-    progress : callable, optional
-        Called with the number of documents done after each chunk.
-
-    Examples
-    --------
-    >>> from analysis.datasets import load_demo
-    >>> demo = load_demo(600)  # SIMULATED
-    >>> result = cluster_stream([demo.iloc[:300], demo.iloc[300:]], n_clusters=10, n_features=2**16)
-    >>> result.labels.shape, result.n_documents
-    ((600,), 600)
-    """
-    from sklearn.cluster import MiniBatchKMeans
-
-    from .parallel_tokens import kiwi_session
-    from .vectorize import HashingTextVectorizer
-
-    vectorizer = HashingTextVectorizer(n_features=n_features, body_weight=body_weight)
-    counts, done = [], 0
-    with kiwi_session():  # Kiwi loads once for the whole stream, not once per chunk
-        for chunk in chunks:
-            chunk_counts = vectorizer.count_fields(chunk)
-            vectorizer.partial_fit(None, counts=chunk_counts)
-            counts.append(chunk_counts)
-            done += chunk_counts[0].shape[0]
-            if progress is not None:
-                progress(done)
-    if done < 3:
-        raise ValueError(f"clustering needs at least 3 documents, got {done}")
-    # keep the hashed features seen in 2 documents or more and in at most half of them (as the
-    # in-memory vectoriser's min_df=2, max_df=0.5): the LSA then works on the real vocabulary,
-    # not on 2**20 mostly empty columns
-    frequency = vectorizer.document_frequency_
-    kept = np.flatnonzero((frequency >= 2) & (frequency <= 0.5 * done))
-    if len(kept) < 2:
-        raise ValueError("fewer than 2 terms occur in 2 or more documents: nothing to cluster on")
-    weighted = []
-    while counts:  # weight chunk by chunk, freeing the raw counts as we go
-        weighted.append(normalize(vectorizer.weight_counts(counts.pop(0))[:, kept]))
-    X = sparse.vstack(weighted, format="csr")
-    del weighted
-    rng = np.random.default_rng(random_state)
-    sample = np.sort(rng.choice(done, size=min(svd_sample, done), replace=False))
-    components = max(1, min(int(n_components), len(sample) - 1))
-    svd = TruncatedSVD(n_components=components, random_state=random_state).fit(X[sample])
-    embedding = np.empty((done, components), dtype=np.float32)
-    step = 100_000
-    for start in range(0, done, step):
-        embedding[start:start + step] = normalize(svd.transform(X[start:start + step]))
-    del X
-    model = MiniBatchKMeans(n_clusters=int(n_clusters), batch_size=4096, n_init=1, random_state=random_state,
-                            init_size=min(done, max(3 * int(n_clusters), 20_000))).fit(embedding)
-    labels = _relabel_by_size(model.labels_)
-    centres = _centres(embedding, labels, int(labels.max()) + 1)
-    similarity = np.einsum("ij,ij->i", embedding, centres[labels])
-    return StreamResult(labels=labels, distances=np.clip(1.0 - similarity, 0.0, 2.0), cluster_centers=centres,
-                        n_documents=done, svd_sample=len(sample))
-
-
-def document_map(embedding: np.ndarray, labels, *, random_state=0, max_points: int | None = 20_000) -> pd.DataFrame:
-    """Two map coordinates per document (PCA of the unit-length LSA vectors), with its cluster.
-
-    A seeded sample of at most ``max_points`` documents keeps the scatter readable and quick.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> table = document_map(rng.normal(size=(50, 5)), np.arange(50) % 3)
-    >>> table.columns.tolist(), len(table)
-    (['row', 'x', 'y', 'cluster'], 50)
-    """
-    from sklearn.decomposition import PCA
-
-    embedding = np.asarray(embedding)
-    labels = np.asarray(labels)
-    rows = np.arange(len(labels))
-    if max_points is not None and len(rows) > max_points:
-        rows = np.sort(np.random.default_rng(random_state).choice(rows, size=max_points, replace=False))
-    points = PCA(n_components=2, random_state=random_state).fit_transform(embedding[rows])
-    return pd.DataFrame({"row": rows, "x": points[:, 0], "y": points[:, 1], "cluster": labels[rows]})

@@ -118,7 +118,7 @@ def kiwi_session():
 
     Without it, each call that meets Korean eojeols this process has not analysed starts a worker
     that loads Kiwi (about 1.3 s of CPU); a corpus streamed in chunks
-    (:func:`analysis.cluster.cluster_stream`) would pay that for nearly every chunk. Outside Linux
+    (:func:`analysis.stories.cluster_stream`) would pay that for nearly every chunk. Outside Linux
     (no fork) the block changes nothing.
 
     Examples

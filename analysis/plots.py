@@ -180,7 +180,7 @@ def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: s
                             **kw):
     """Stacked shares of each cluster in every period (the ``top`` largest; the rest as "other").
 
-    ``data`` is :func:`analysis.cluster.clusters_over_time` output; ``labels`` maps cluster ids to
+    ``data`` is :func:`analysis.timeseries.clusters_over_time` output; ``labels`` maps cluster ids to
     short names for the legend.
     """
     ax = _axes(ax)

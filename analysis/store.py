@@ -34,6 +34,7 @@ import pandas as pd
 
 from .corpus import (IngestOptions, IngestReport, SCHEMA, coerce_schema, empty_corpus, iter_ingest,
                      validate_corpus, write_report, write_rejects)
+from .kwic import context_around
 
 ORDER = "__order"
 PARTITION = "month"
@@ -217,7 +218,8 @@ class CorpusStore:
 
         ``term`` is a word or phrase; documents are found with the FTS5 index
         and occurrences located case-insensitively (a trailing ``*`` matches
-        word continuations, so ``북한*`` finds 북한은 and 북한의).
+        word continuations, so ``북한*`` finds 북한은 and 북한의); each line is cut by
+        :func:`analysis.kwic.context_around`, as the corpus-side :func:`analysis.kwic.keyword_in_context`.
         """
         prefix = term.endswith("*")
         bare = term.rstrip("*").strip()
@@ -237,9 +239,7 @@ class CorpusStore:
                 if not isinstance(value, str):
                     continue
                 for m in pattern.finditer(value):
-                    left = value[max(0, m.start() - width):m.start()].replace("\n", " ")
-                    right = value[m.end():m.end() + width].replace("\n", " ")
-                    rows.append((doc.doc_id, field, left, m.group(0), right))
+                    rows.append((doc.doc_id, field, *context_around(value, m, width)))
                     if limit is not None and len(rows) >= limit:
                         break
         return pd.DataFrame(rows[:limit] if limit else rows,

@@ -1,9 +1,10 @@
-"""Coverage over time: attention (raw and normalised), outlets, actor co-occurrence.
+"""Coverage over time: attention (raw and normalised), clusters, outlets, actor co-occurrence.
 
-Every table has one row per period (and group), zeros included, a ``total`` denominator (all
-documents of the period, or of the period and group with ``by=``), a ``share``, and a
-``partial`` flag on the first and last periods when the corpus starts or ends inside them.
-Undated documents are left out and counted in ``table.attrs["undated"]``.
+Every table here comes from one period grid, :func:`counts_by_period`: one row per period (and
+group), every period between the first and last dated document, zeros included, a ``total``
+denominator (all documents of the period, or of the period and group with ``by=``), a
+``share``, and a ``partial`` flag on the first and last periods when the corpus starts or ends
+inside them. Undated documents are left out and counted in ``table.attrs["undated"]``.
 
 Examples
 --------
@@ -21,7 +22,145 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from .cluster import clusters_over_time
+NOT_COUNTED = -1  # the code of a document in no group: left out of ``n``, kept in ``total``
+
+
+def _group_codes(codes, n_docs: int) -> tuple[np.ndarray, bool]:
+    """Integer group codes (NOT_COUNTED for NaN and negatives), and whether ``codes`` was a mask."""
+    values = np.asarray(codes)
+    if len(values) != n_docs:
+        raise ValueError(f"codes has {len(values)} values for {n_docs} documents: one per document is needed")
+    if values.dtype == bool:
+        return np.where(values, 0, NOT_COUNTED).astype(np.int64), True
+    if values.dtype.kind not in "iu":
+        values = pd.to_numeric(pd.Series(values)).to_numpy(dtype=np.float64, na_value=np.nan)
+        values = np.where(np.isnan(values), NOT_COUNTED, values)
+    return np.where(values < 0, NOT_COUNTED, values).astype(np.int64), False
+
+
+def _is_partial(table: pd.DataFrame, published: pd.Series) -> pd.Series:
+    """Periods that start before the first dated day or end after the last: the corpus covers part of them."""
+    first, last = published.min().tz_localize(None), published.max().tz_localize(None)
+    last_day_end = last.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1)
+    return (table["period_start"] < first.normalize()) | (table["period_end"] > last_day_end)
+
+
+def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
+    """Fill ``table["events"]`` with the labels of the events inside each period ("; " between)."""
+    table["events"] = ""
+    if events is None or not len(events):
+        return
+    dates = pd.to_datetime(events["date"], utc=True).dt.tz_localize(None)
+    for date, label in zip(dates, events["label"].astype(str)):
+        inside = (table["period_start"] <= date) & (date <= table["period_end"])
+        table.loc[inside, "events"] = np.where(table.loc[inside, "events"] == "", label,
+                                               table.loc[inside, "events"] + "; " + label)
+
+
+def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | None = None,
+                     events: pd.DataFrame | None = None, name: str = "group") -> pd.DataFrame:
+    """Documents per period and group, on a grid with every period, zeros kept, and denominators.
+
+    The one period grid behind every chart over time (clusters, attention, languages, outlets).
+
+    Parameters
+    ----------
+    corpus : DataFrame with ``published`` (UTC timestamps; undated documents are left out and
+        counted in ``result.attrs["undated"]``).
+    codes : array-like of int, or boolean mask, aligned with ``corpus``
+        The group of each document (a cluster id, a factorized value). NaN or a negative code:
+        in no group, so not in ``n``, but still in the period's ``total``. A boolean mask is one
+        group (the True documents) and the table has no group column.
+    freq : {"D", "W", "M"} or any pandas period alias, default="W" (weeks start on Monday).
+    by : str, optional
+        A column (``outlet``, ``language``): counts and denominators per value of it, so a share
+        reads "of this outlet's coverage that week". Documents without a value are left out.
+    events : DataFrame, optional
+        Columns ``date`` and ``label`` (the timeline); each period lists the events inside it.
+    name : str, default="group"
+        The name of the group column (``cluster``, ``frame``, ...).
+
+    Returns
+    -------
+    DataFrame: period_start, period_end, [by], [name], n, total, share, partial, events.
+    Every period from the first to the last dated document appears with every group present
+    among the dated documents (and every value of ``by``), zeros included. ``total`` is the
+    number of dated documents in the period (and value of ``by``), ``share`` is ``n / total``
+    (0 when the total is 0). ``partial`` is True for the first and last periods when the corpus
+    starts or ends inside them: their counts are not comparable. ``attrs``: undated, freq.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-19", "2024-06-20", "2024-07-02"], utc=True)})
+    >>> table = counts_by_period(corpus, [0, -1, 0], freq="W", name="cluster")  # -1: in no cluster
+    >>> print(table[["period_start", "cluster", "n", "total", "share", "partial"]].to_string(index=False))
+    period_start  cluster  n  total  share  partial
+      2024-06-17        0  1      2    0.5     True
+      2024-06-24        0  0      0    0.0    False
+      2024-07-01        0  1      1    1.0     True
+    >>> counts_by_period(corpus, [True, False, False], freq="M").columns.tolist()
+    ['period_start', 'period_end', 'n', 'total', 'share', 'partial', 'events']
+    """
+    codes, is_mask = _group_codes(codes, len(corpus))
+    frame = pd.DataFrame({"published": pd.to_datetime(corpus["published"].to_numpy(), utc=True), name: codes})
+    if by is not None:
+        frame[by] = corpus[by].to_numpy()
+    undated = int(frame["published"].isna().sum())
+    frame = frame.dropna(subset=["published"])
+    if frame.empty:
+        raise ValueError("no dated documents: counts over time need a `published` date")
+    naive_utc = frame["published"].dt.tz_convert("UTC").dt.tz_localize(None)
+    frame["period_start"] = naive_utc.dt.to_period(freq).dt.start_time
+    keys = ["period_start"] + ([by] if by else [])
+    counted = frame[frame[name] != NOT_COUNTED]
+    all_periods = pd.period_range(frame["period_start"].min(), frame["period_start"].max(), freq=freq)
+    key_levels = [pd.Index(all_periods.start_time, name="period_start")]
+    if by:
+        key_levels.append(pd.Index(sorted(frame[by].dropna().unique()), name=by))
+    groups = pd.Index([0] if is_mask else sorted(counted[name].unique()), name=name)
+    grid = pd.MultiIndex.from_product(key_levels + [groups])
+    table = counted.groupby(keys + [name], sort=True).size().rename("n").reindex(grid, fill_value=0).reset_index()
+    key_grid = pd.MultiIndex.from_product(key_levels) if by else key_levels[0]
+    totals = frame.groupby(keys, sort=True).size().reindex(key_grid, fill_value=0)
+    table["total"] = np.repeat(totals.to_numpy(), len(groups))  # the grid runs through groups innermost
+    table["share"] = np.where(table["total"] > 0, table["n"] / table["total"].where(table["total"] > 0, 1), 0.0)
+    table.insert(1, "period_end", table["period_start"].map(dict(zip(all_periods.start_time, all_periods.end_time))))
+    table["partial"] = _is_partial(table, frame["published"])
+    _mark_events(table, events)
+    if is_mask:
+        table = table.drop(columns=name)
+    table.attrs["undated"] = undated
+    table.attrs["freq"] = freq
+    return table
+
+
+def clusters_over_time(corpus: pd.DataFrame, labels, *, freq="W", by=None, events=None) -> pd.DataFrame:
+    """Documents per cluster and period, with the share of the period's coverage.
+
+    Parameters
+    ----------
+    corpus : DataFrame with ``published`` (undated documents are counted in ``attrs["undated"]``).
+    labels : array of cluster ids, aligned with ``corpus`` (noise -1 is kept as its own row).
+    freq, by, events : as :func:`counts_by_period`.
+
+    Returns
+    -------
+    DataFrame: period_start, period_end, [by], cluster, n, total, share, partial, events
+    (see :func:`counts_by_period`): every (period, cluster) pair, zeros included.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-19", "2024-06-20", "2024-06-27"], utc=True)})
+    >>> table = clusters_over_time(corpus, [0, 1, 0], freq="W")
+    >>> table[["cluster", "n", "total", "share", "partial"]].values.tolist()
+    [[0, 1, 2, 0.5, True], [1, 1, 2, 0.5, True], [0, 1, 1, 1.0, True], [1, 0, 1, 0.0, True]]
+    """
+    # HDBSCAN's noise (-1) is a cluster row of its own here, while counts_by_period leaves
+    # negative codes out: shift the ids past it and back
+    shifted = np.asarray(labels, dtype=np.int64) + 1
+    table = counts_by_period(corpus, shifted, freq=freq, by=by, events=events, name="cluster")
+    table["cluster"] -= 1
+    return table
 
 
 def attention_over_time(corpus: pd.DataFrame, mask=None, *, freq: str = "W", by: str | None = None,
@@ -39,14 +178,7 @@ def attention_over_time(corpus: pd.DataFrame, mask=None, *, freq: str = "W", by:
     events : DataFrame with ``date`` and ``label``, optional
     """
     mask = np.ones(len(corpus), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    table = clusters_over_time(corpus, mask.astype(np.int64), freq=freq, by=by, events=events)
-    attrs = dict(table.attrs)
-    table = table[table["cluster"] == 1].drop(columns="cluster").reset_index(drop=True)
-    if not mask.any():  # no matching document at all: keep the periods, with zero counts
-        base = clusters_over_time(corpus, np.zeros(len(corpus), dtype=np.int64), freq=freq, by=by, events=events)
-        table = base.drop(columns="cluster").assign(n=0, share=0.0)
-    table.attrs.update(attrs)
-    return table
+    return counts_by_period(corpus, mask, freq=freq, by=by, events=events)
 
 
 def outlet_attributes(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +213,8 @@ def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = 
         keep = values.value_counts().index[:top]
         values = values.where(values.isin(keep), "other")
     codes, uniques = pd.factorize(values, sort=True)
-    table = clusters_over_time(frame, codes, freq=freq)
-    table.insert(2, "value", np.asarray(uniques, dtype=object)[table.pop("cluster").to_numpy()])
+    table = counts_by_period(frame, codes, freq=freq, name="value")
+    table.insert(2, "value", np.asarray(uniques, dtype=object)[table.pop("value").to_numpy()])
     table = table.drop(columns="events")
     table.attrs["by"] = by
     return table

@@ -251,7 +251,7 @@ def read_clusters(output_dir, corpus: pd.DataFrame, *, n_clusters, ks, random_st
     corpus : DataFrame
         The corpus to label, as loaded by the calling notebook.
     n_clusters, ks, random_state :
-        The clustering parameters the caller would use (as in :func:`analysis.cluster.cluster_corpus`).
+        The clustering parameters the caller would use (as in :func:`analysis.stories.cluster_corpus`).
     prefix : str, default="03"
 
     Returns

@@ -77,14 +77,15 @@ def child(pipeline: str, path: str, k: int) -> dict:
         X = TfidfVectorizer().fit_transform(text)
         labels = KMeans(n_clusters=k, n_init="auto", random_state=0).fit_predict(X)
     elif pipeline == "ours_full":
-        from analysis.cluster import cluster_corpus
+        from analysis.stories import cluster_corpus
 
         result = cluster_corpus(corpus, n_clusters="auto", stability_runs=3, random_state=0)
         labels = result.labels
         extra = {"k": int(result.clusterer.n_clusters_), "mean_stability_ari": result.stability.mean_ari,
                  "unstable_clusters": len(result.stability.unstable)}
     elif pipeline == "ours":
-        from analysis.cluster import StoryClusterer, cluster_terms
+        from analysis.cluster import StoryClusterer
+        from analysis.stories import cluster_terms
         from analysis.vectorize import TextVectorizer
 
         vectorizer = TextVectorizer()
@@ -114,7 +115,7 @@ def child(pipeline: str, path: str, k: int) -> dict:
         labels = np.asarray(model.fit_transform(heads)[0])
         extra = {"k": int(len(set(labels.tolist()) - {-1})), "outlier_share": float((labels == -1).mean())}
     elif pipeline == "ours_stream":
-        from analysis.cluster import cluster_stream
+        from analysis.stories import cluster_stream
 
         columns = ["title", "lead", "text", "language"]
         labels = cluster_stream((batch.to_pandas() for batch in source.iter_batches(batch_size=50_000, columns=columns)),

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis import workflow
-from analysis.cluster import cluster_corpus, clusters_over_time
+from analysis.stories import cluster_corpus
+from analysis.timeseries import clusters_over_time
 
 PARAMETERS = {"n_clusters": 6, "ks": [6, 8], "random_state": 0}
 

@@ -1,0 +1,131 @@
+"""Describing clusterings: the all-in-one run, its tables, the drill-down, the files it writes, streaming."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.cluster import agreement_with_truth
+from analysis.datasets import load_demo
+from analysis.stories import cluster_corpus, cluster_stream, cluster_terms, representative_documents
+from analysis.timeseries import clusters_over_time
+from analysis.vectorize import TextVectorizer
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_demo(4000, random_state=0)  # SIMULATED
+
+
+@pytest.fixture(scope="module")
+def result(demo):
+    return cluster_corpus(demo, n_clusters=30, stability_runs=2)
+
+
+def test_cluster_stream_recovers_the_planted_stories_chunk_by_chunk():
+    demo = load_demo(12_000, random_state=1)  # SIMULATED
+    chunks = [demo.iloc[:6000], demo.iloc[6000:]]  # each large enough to be tokenised by forked workers
+    first = cluster_stream(iter(chunks), n_clusters=30, random_state=0)
+    again = cluster_stream(iter(chunks), n_clusters=30, random_state=0)  # Kiwi's analyses are known now
+    assert first.n_documents == len(demo) and np.array_equal(first.labels, again.labels)
+    planted = demo["truth_event"].fillna("").ne("").to_numpy()
+    assert agreement_with_truth(first.labels, demo["truth_story"], mask=planted)["ari"] >= 0.8
+    assert ((first.distances >= 0) & (first.distances <= 2)).all()
+
+
+def test_planted_stories_are_recovered_across_languages(demo, result):
+    planted = demo["truth_event"].fillna("").ne("").to_numpy()
+    agreement = agreement_with_truth(result.labels, demo["truth_story"], mask=planted)
+    assert agreement["ari"] >= 0.8, agreement
+    # clusters are multilingual: the treaty signing is one cluster in all four languages
+    treaty = demo["truth_story"].eq("treaty_signed").to_numpy()
+    main = pd.Series(result.labels[treaty]).mode().iloc[0]
+    languages = set(demo.loc[treaty & (result.labels == main), "language"])
+    assert languages == {"en", "id", "ru", "ko"}
+
+
+def test_the_concept_bridge_is_what_joins_languages(demo):
+    planted = demo["truth_event"].fillna("").ne("").to_numpy()
+    bridged = cluster_corpus(demo, n_clusters=30, stability_runs=0)
+    plain = cluster_corpus(demo, n_clusters=30, stability_runs=0, vectorizer=TextVectorizer(concept_bridge=False))
+    with_bridge = agreement_with_truth(bridged.labels, demo["truth_story"], mask=planted)["ari"]
+    without = agreement_with_truth(plain.labels, demo["truth_story"], mask=planted)["ari"]
+    assert with_bridge > without + 0.2
+
+
+def test_labels_per_language_come_from_that_language(demo, result):
+    terms = result.terms
+    treaty = pd.Series(result.labels[demo["truth_story"].eq("treaty_signed").to_numpy()]).mode().iloc[0]
+    korean = terms[(terms["cluster"] == treaty) & (terms["language"] == "ko")]["term"]
+    assert korean.str.contains("[가-힣]|^@", regex=True).all() and len(korean) > 0
+    overall = terms[(terms["cluster"] == treaty) & (terms["language"] == "all")]["term"].head(5).tolist()
+    assert "@SIGN" in overall or "@TREATY" in overall or "@MUTUAL_ASSISTANCE" in overall
+
+
+def test_cluster_terms_weights_favour_distinctive_terms():
+    from scipy import sparse
+
+    X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [1, 0, 1], [1, 0, 1]], dtype=float))
+    terms = cluster_terms(X, [0, 0, 1, 1], ["common", "alpha", "beta"], top_n=1)
+    assert terms.set_index("cluster")["term"].to_dict() == {0: "alpha", 1: "beta"}
+
+
+def test_representatives_are_the_nearest_documents(demo, result):
+    reps = result.representatives
+    for cluster, rows in reps.groupby("cluster"):
+        members = result.distances[result.labels == cluster]
+        assert rows["distance"].iloc[0] == pytest.approx(members.min())
+        assert rows["distance"].is_monotonic_increasing
+
+
+def test_stability_report(result):
+    report = result.stability
+    assert set(report.runs["kind"]) == {"seed", "bootstrap"}
+    assert report.clusters["stability"].between(0, 1).all()
+    assert set(report.clusters["verdict"]) <= {"stable", "moderate", "unstable"}
+    assert 0 < report.mean_ari <= 1
+    assert "verdict" in result.summary and result.summary["verdict"].notna().all()
+
+
+def test_drilldown(demo, result):
+    cluster = int(pd.Series(result.labels[demo["truth_story"].eq("duma_ratifies").to_numpy()]).mode().iloc[0])
+    drill = result.drilldown(demo, cluster)
+    assert len(drill["documents"]) == 5 and drill["documents"]["distance"].is_monotonic_increasing
+    assert len(drill["kwic"]) > 0
+    assert drill["kwic"].apply(lambda r: r["keyword"].strip() != "", axis=1).all()
+    assert drill["outlets"]["n"].sum() == (result.labels == cluster).sum()
+    assert drill["languages"]["share"].sum() == pytest.approx(1.0)
+
+
+def test_assignments_table(demo, result):
+    table = result.assignments(demo)
+    assert table["doc_id"].tolist() == demo["doc_id"].tolist()
+    assert table["cluster"].between(0, 29).all()
+
+
+def test_representative_documents_keeps_noise_out():
+    corpus = pd.DataFrame({"doc_id": list("abcd"), "title": list("ABCD")})
+    reps = representative_documents(corpus, [0, -1, 0, 1], [0.3, np.nan, 0.1, 0.2], n=1)
+    assert reps["doc_id"].tolist() == ["c", "d"]
+
+
+def test_write_puts_each_table_in_its_file_byte_for_byte(demo, result, tmp_path):
+    # the files `python -m analysis cluster` has always written: same names, same bytes
+    folder = result.write(tmp_path / "new" / "tables", demo, freq="M")
+    expected = {"clusters.csv": result.summary, "assignments.csv": result.assignments(demo),
+                "cluster_terms.csv": result.terms, "representatives.csv": result.representatives,
+                "stability.csv": result.stability.clusters, "stability_runs.csv": result.stability.runs,
+                "clusters_over_time.csv": clusters_over_time(demo, result.labels, freq="M")}
+    assert folder == tmp_path / "new" / "tables"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+    for name, table in expected.items():
+        assert (folder / name).read_bytes() == table.to_csv(index=False).encode("utf-8"), name
+
+
+def test_write_leaves_out_what_was_not_computed(tmp_path):
+    corpus = load_demo(300, random_state=4).drop(columns="published")  # SIMULATED
+    result = cluster_corpus(corpus, n_clusters="auto", ks=[4, 6], stability_runs=0)
+    result.write(tmp_path, corpus)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["assignments.csv", "cluster_terms.csv", "clusters.csv", "k_selection.csv", "representatives.csv"]
+    assert (tmp_path / "k_selection.csv").read_bytes() == result.k_table.to_csv(index=False).encode("utf-8")

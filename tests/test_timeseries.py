@@ -1,0 +1,91 @@
+"""The period grid: every period, zeros kept, denominators, partial edges, events, undated documents."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.datasets import demo_events, load_demo
+from analysis.timeseries import attention_over_time, clusters_over_time, counts_by_period, counts_over_time
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_demo(4000, random_state=0)  # SIMULATED
+
+
+@pytest.fixture(scope="module")
+def labels(demo):
+    """Story ids standing in for cluster ids: the grid does not care where the groups come from."""
+    return pd.factorize(demo["truth_story"], sort=True)[0]
+
+
+def test_clusters_over_time_counts_shares_partial_periods_and_events(demo, labels):
+    events = demo_events()
+    table = clusters_over_time(demo, labels, freq="W", events=events)
+    dated = demo["published"].notna().sum()
+    assert table["n"].sum() == dated and table.attrs["undated"] == len(demo) - dated
+    per_period = table.groupby("period_start")["share"].sum()
+    assert np.allclose(per_period[per_period > 0], 1.0)
+    assert table["partial"].iloc[0] and table["partial"].iloc[-1]
+    assert not table.loc[table["period_start"] == table["period_start"].unique()[5], "partial"].any()
+    signing = table[table["events"].str.contains("sign a partnership treaty")]
+    assert signing["period_start"].nunique() == 1
+    assert signing["period_start"].iloc[0] <= pd.Timestamp("2024-06-19") <= signing["period_end"].iloc[0]
+
+
+def test_clusters_over_time_per_outlet_denominators(demo, labels):
+    table = clusters_over_time(demo, labels, freq="M", by="outlet")
+    some = table[table["total"] > 0].iloc[0]
+    same = table[(table["period_start"] == some["period_start"]) & (table["outlet"] == some["outlet"])]
+    assert same["n"].sum() == some["total"] and same["share"].sum() == pytest.approx(1.0)
+
+
+def test_a_mask_is_one_group_of_codes(demo):
+    about = demo["truth_story"].str.startswith("background").eq(False).to_numpy()
+    as_mask = counts_by_period(demo, about, freq="W", by="language")
+    as_codes = counts_by_period(demo, np.where(about, 0, -1), freq="W", by="language")
+    assert "group" not in as_mask and (as_codes["group"] == 0).all()
+    pd.testing.assert_frame_equal(as_mask, as_codes.drop(columns="group"))
+
+
+def test_documents_in_no_group_count_in_the_total_only():
+    corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-03", "2024-06-04", "2024-06-05", None], utc=True)})
+    table = counts_by_period(corpus, [1, np.nan, -3, 0], freq="D", name="frame")
+    assert table["frame"].tolist() == [1, 1, 1] and table["n"].tolist() == [1, 0, 0]
+    assert table["total"].tolist() == [1, 1, 1] and table.attrs["undated"] == 1
+    with pytest.raises(ValueError, match="one per document"):
+        counts_by_period(corpus, [0, 1], freq="D")
+    with pytest.raises(ValueError, match="no dated documents"):
+        counts_by_period(corpus.iloc[3:], [0], freq="D")
+
+
+def test_gaps_are_periods_with_zeros_and_the_edges_are_partial():
+    corpus = pd.DataFrame({"published": pd.to_datetime(["2024-01-10", "2024-04-20"], utc=True), "outlet": ["a", "b"]})
+    table = counts_by_period(corpus, [0, 1], freq="M", by="outlet")
+    assert table["period_start"].dt.month.unique().tolist() == [1, 2, 3, 4]
+    assert len(table) == 4 * 2 * 2  # months x outlets x groups
+    assert table.groupby("period_start")["partial"].all().tolist() == [True, False, False, True]
+    assert table.loc[table["period_start"].dt.month.isin([2, 3]), ["n", "total", "share"]].eq(0).all().all()
+
+
+def test_noise_keeps_its_own_row_in_clusters_over_time():
+    corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-03", "2024-06-04", "2024-06-05"], utc=True)})
+    table = clusters_over_time(corpus, [-1, 0, 0], freq="W")
+    assert table[["cluster", "n", "total"]].values.tolist() == [[-1, 1, 3], [0, 2, 3]]
+
+
+def test_attention_keeps_every_period_when_nothing_dated_matches(demo):
+    undated = demo["published"].isna().to_numpy()
+    assert undated.any()  # the demo has undated documents: matches among them only
+    table = attention_over_time(demo, undated, freq="M")
+    # every period, zeros kept, as when nothing matches at all (it was an empty table before the grid was shared)
+    assert len(table) == len(attention_over_time(demo, freq="M")) and (table["n"] == 0).all()
+    assert (table["total"] > 0).all() and table.attrs["undated"] == undated.sum()
+
+
+def test_counts_over_time_pools_beyond_the_top_values(demo):
+    table = counts_over_time(demo, by="outlet", freq="M", top=3)
+    assert set(table["value"]) == set(demo["outlet"].value_counts().index[:3]) | {"other"}
+    per_period = table.groupby("period_start")
+    assert (per_period["n"].sum() == per_period["total"].first()).all() and table.attrs["by"] == "outlet"
