@@ -11,6 +11,8 @@ Examples
 >>> report.rows_read == report.rows_accepted + report.rows_rejected
 True
 """
+import sys
+import types
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -19,10 +21,28 @@ except PackageNotFoundError:  # running from a source checkout without installin
     __version__ = "0.0.0+source"
 
 # heavy libraries (pandas, pyarrow) load on first use, so `import analysis` stays quick
-_LAZY = {"IngestOptions": "corpus", "IngestReport": "corpus", "SCHEMA": "corpus", "ingest": "corpus",
+_LAZY = {"IngestOptions": "ingest", "IngestReport": "corpus", "SCHEMA": "corpus", "ingest": "ingest",
          "validate_corpus": "corpus", "CorpusStore": "store", "ingest_to_store": "store", "open_store": "store"}
 
 __all__ = sorted(_LAZY) + ["__version__"]
+
+
+class _Package(types.ModuleType):
+    """This package's module type: ``analysis.ingest`` stays the function ``ingest``.
+
+    The import system binds every submodule on its package once it has loaded it, so loading the
+    module ``analysis.ingest`` (which holds the function) would replace the function
+    ``analysis.ingest`` by the module. Import the module's other names with
+    ``from analysis.ingest import ...``.
+    """
+
+    def __setattr__(self, name, value):
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return  # a submodule named like a public function: keep the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name):

@@ -15,7 +15,7 @@ the order in which an algorithm happened to find them.
 
 Examples
 --------
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> demo = load_demo(600)  # SIMULATED
 >>> result = cluster_corpus(demo, n_clusters=20, stability_runs=2)
 >>> result.summary.columns[:4].tolist()
@@ -144,7 +144,7 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     --------
     >>> from sklearn.pipeline import make_pipeline
     >>> from analysis.vectorize import TextVectorizer
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> demo = load_demo(300)  # SIMULATED
     >>> pipe = make_pipeline(TextVectorizer(), StoryClusterer(n_clusters=8)).fit(demo)
     >>> pipe[-1].n_clusters_, len(pipe[-1].labels_)
@@ -248,7 +248,7 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> from analysis.vectorize import TextVectorizer
     >>> X = TextVectorizer().fit_transform(load_demo(400))  # SIMULATED
     >>> table = choose_n_clusters(X, [5, 10, 15])
@@ -389,7 +389,7 @@ def cluster_stability(X, clusterer: StoryClusterer, *, n_seeds=3, n_bootstrap=3,
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> from analysis.vectorize import TextVectorizer
     >>> X = TextVectorizer().fit_transform(load_demo(400))  # SIMULATED
     >>> report = cluster_stability(X, StoryClusterer(n_clusters=10).fit(X), n_seeds=2, n_bootstrap=2)
@@ -705,7 +705,7 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
     Parameters
     ----------
     chunks : iterable of DataFrame
-        For instance ``analysis.datasets.iter_demo_records`` through ``standardise``, or
+        For instance ``analysis.demo.iter_demo_records`` through ``standardise``, or
         ``CorpusStore.read`` month by month.
     n_clusters, n_components, random_state : as :class:`StoryClusterer`.
     n_features : int, default=2**20
@@ -716,7 +716,7 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> demo = load_demo(600)  # SIMULATED
     >>> result = cluster_stream([demo.iloc[:300], demo.iloc[300:]], n_clusters=10, n_features=2**16)
     >>> result.labels.shape, result.n_documents

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import (IngestOptions, IngestReport, SCHEMA, coerce_schema, empty_corpus, iter_ingest,
-                     validate_corpus, write_report, write_rejects)
+from .corpus import IngestReport, SCHEMA, coerce_schema, empty_corpus, validate_corpus
+from .ingest import IngestOptions, iter_ingest, write_rejects, write_report
 
 ORDER = "__order"
 PARTITION = "month"
@@ -319,7 +319,7 @@ def ingest_to_store(paths, path, options: IngestOptions | None = None, *, progre
                     **kwargs) -> tuple[CorpusStore, IngestReport]:
     """Ingest ``paths`` straight into a store, one chunk at a time (for large inputs).
 
-    Keyword arguments are :class:`~analysis.corpus.IngestOptions` fields.
+    Keyword arguments are :class:`~analysis.ingest.IngestOptions` fields.
     """
     options = options or IngestOptions(**kwargs)
     report = IngestReport()

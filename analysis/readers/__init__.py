@@ -9,7 +9,7 @@ returned as :class:`Reject` objects in the same chunk, so that
 
 Mapping source columns onto the corpus schema happens in
 :mod:`analysis.ingest`; a reader only says which *family* the file is
-(``mediacloud``, ``gdelt_doc``, ``gkg``...) and may suggest a field map.
+(``mediacloud``, ``gdelt-doc``, ``gkg``...) and may suggest a field map.
 
 What the readers share (:class:`RawChunk`, :class:`Reject`,
 :class:`IngestError`, :class:`ReadOptions`, opening compressed files and
