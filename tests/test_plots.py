@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 
 from analysis import plots  # noqa: E402
 from analysis.cluster import cluster_corpus, clusters_over_time, document_map  # noqa: E402
-from analysis.datasets import demo_events, load_demo  # noqa: E402
+from analysis.demo import demo_events, load_demo  # noqa: E402
 from analysis.timeseries import actor_cooccurrence_over_time, attention_over_time, counts_over_time  # noqa: E402
 
 

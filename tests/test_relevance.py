@@ -54,7 +54,7 @@ def test_threshold_and_weights_are_parameters():
 
 @pytest.fixture(scope="module")
 def rss_scored(shared_data):
-    from analysis.corpus import ingest
+    from analysis.ingest import ingest
 
     corpus, _ = ingest(shared_data / "rss2023_multioutlet_headlines.csv.gz")
     scores = RelevanceScorer().fit().score(corpus)
