@@ -19,7 +19,7 @@ except PackageNotFoundError:  # running from a source checkout without installin
     __version__ = "0.0.0+source"
 
 # heavy libraries (pandas, pyarrow) load on first use, so `import analysis` stays quick
-_LAZY = {"IngestOptions": "corpus", "IngestReport": "corpus", "SCHEMA": "corpus", "ingest": "corpus",
+_LAZY = {"IngestOptions": "ingestion", "IngestReport": "corpus", "SCHEMA": "corpus", "ingest": "ingestion",
          "validate_corpus": "corpus", "CorpusStore": "store", "ingest_to_store": "store", "open_store": "store"}
 
 __all__ = sorted(_LAZY) + ["__version__"]

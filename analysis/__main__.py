@@ -40,7 +40,7 @@ def _parse_map(items: list[str] | None) -> dict | None:
 
 
 def _ingest_options(args):
-    from .corpus import IngestOptions
+    from .ingestion import IngestOptions
 
     dayfirst = True if args.dayfirst else False if args.monthfirst else None
     return IngestOptions(
@@ -142,7 +142,7 @@ def _corpus_from(args):
     """The corpus ``args.path`` names (a store, a file or a folder), filtered by ``args.query``."""
     from pathlib import Path as _Path
 
-    from .corpus import ingest
+    from .ingestion import ingest
 
     path = _Path(args.path)
     if (path / "corpus").is_dir():
@@ -231,7 +231,7 @@ def cmd_collect(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .datasets import SIMULATED_NOTE, write_demo
+    from .demo import SIMULATED_NOTE, write_demo
 
     path = write_demo(args.out, args.articles, random_state=args.seed, broken_rows=not args.no_broken_rows)
     print(f"{SIMULATED_NOTE}\nwritten: {path}")

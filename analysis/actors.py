@@ -357,7 +357,7 @@ def actor_counts(corpus: pd.DataFrame, *, include_implied: bool = False) -> pd.D
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> counts = actor_counts(load_demo(100))   # SIMULATED demo corpus
     >>> int(counts["PRK"].gt(0).sum()) > 10
     True

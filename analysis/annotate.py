@@ -7,7 +7,7 @@ can paste one article and see what the kit sees) or a corpus store.
 
 Examples
 --------
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> notes = annotate(load_demo(120, random_state=2))   # SIMULATED demo corpus
 >>> sorted(notes.columns)[:4]
 ['actors', 'actors_where', 'doc_id', 'dup_group']

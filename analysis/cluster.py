@@ -15,7 +15,7 @@ so they do not depend on the order in which an algorithm happened to find them.
 
 Examples
 --------
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> from analysis.vectorize import TextVectorizer
 >>> X = TextVectorizer().fit_transform(load_demo(600))  # SIMULATED
 >>> labels = StoryClusterer(n_clusters=20).fit(X).labels_
@@ -158,7 +158,7 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
     --------
     >>> from sklearn.pipeline import make_pipeline
     >>> from analysis.vectorize import TextVectorizer
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> demo = load_demo(300)  # SIMULATED
     >>> pipe = make_pipeline(TextVectorizer(), StoryClusterer(n_clusters=8)).fit(demo)
     >>> pipe[-1].n_clusters_, len(pipe[-1].labels_)
@@ -269,7 +269,7 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> from analysis.vectorize import TextVectorizer
     >>> X = TextVectorizer().fit_transform(load_demo(400))  # SIMULATED
     >>> table = choose_n_clusters(X, [5, 10, 15])
@@ -362,7 +362,7 @@ def cluster_stability(X, clusterer: StoryClusterer, *, n_seeds=3, n_bootstrap=3,
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> from analysis.vectorize import TextVectorizer
     >>> X = TextVectorizer().fit_transform(load_demo(400))  # SIMULATED
     >>> report = cluster_stability(X, StoryClusterer(n_clusters=10).fit(X), n_seeds=2, n_bootstrap=2)

@@ -11,7 +11,7 @@ Examples
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> from analysis.timeseries import attention_over_time
 >>> demo = load_demo(300)  # SIMULATED
 >>> table = attention_over_time(demo, freq="M")

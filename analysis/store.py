@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import (IngestOptions, IngestReport, SCHEMA, coerce_schema, empty_corpus, iter_ingest,
-                     validate_corpus, write_report, write_rejects)
+from .corpus import IngestReport, SCHEMA, coerce_schema, empty_corpus, validate_corpus
+from .ingestion import IngestOptions, iter_ingest, write_rejects, write_report
 from .kwic import context_around
 
 ORDER = "__order"

@@ -14,7 +14,7 @@ for memory, chunk by chunk. Clusters over time: :func:`analysis.timeseries.clust
 
 Examples
 --------
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> demo = load_demo(600)  # SIMULATED
 >>> result = cluster_corpus(demo, n_clusters=20, stability_runs=2)
 >>> result.summary.columns[:4].tolist()
@@ -190,7 +190,7 @@ class ClusterResult:
         Examples
         --------
         >>> import tempfile
-        >>> from analysis.datasets import load_demo
+        >>> from analysis.demo import load_demo
         >>> demo = load_demo(300)  # SIMULATED
         >>> folder = cluster_corpus(demo, n_clusters=6, stability_runs=0).write(tempfile.mkdtemp(), demo)
         >>> sorted(p.name for p in folder.iterdir())
@@ -304,7 +304,7 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
     Parameters
     ----------
     chunks : iterable of DataFrame
-        For instance ``analysis.datasets.iter_demo_records`` through ``standardise``, or
+        For instance ``analysis.demo.iter_demo_records`` through ``standardise``, or
         ``CorpusStore.read`` month by month.
     n_clusters, n_components, random_state : as :class:`analysis.cluster.StoryClusterer`.
     n_features : int, default=2**20
@@ -315,7 +315,7 @@ def cluster_stream(chunks, *, n_clusters=30, n_features=2**20, n_components=100,
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> demo = load_demo(600)  # SIMULATED
     >>> result = cluster_stream([demo.iloc[:300], demo.iloc[300:]], n_clusters=10, n_features=2**16)
     >>> result.labels.shape, result.n_documents

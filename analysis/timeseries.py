@@ -8,7 +8,7 @@ inside them. Undated documents are left out and counted in ``table.attrs["undate
 
 Examples
 --------
->>> from analysis.datasets import load_demo
+>>> from analysis.demo import load_demo
 >>> demo = load_demo(500)  # SIMULATED
 >>> about = demo["truth_story"].str.startswith("background").eq(False)
 >>> table = attention_over_time(demo, about, freq="M")
@@ -182,14 +182,26 @@ def attention_over_time(corpus: pd.DataFrame, mask=None, *, freq: str = "W", by:
 
 
 def outlet_attributes(corpus: pd.DataFrame) -> pd.DataFrame:
-    """Type and country of each document's outlet from the outlet registries ("unknown" when absent)."""
-    from . import config
+    """Type and country of each document's outlet from the outlet registry ("unknown" when absent).
+
+    On the SIMULATED demo corpus (a table with planted-truth columns, ``truth_*`` as
+    :func:`analysis.demo.load_demo` makes them or ``src_truth_*`` when the demo's file was
+    ingested) the demo's own outlets (:func:`analysis.demo.demo_outlets`) are known too; where
+    both name an outlet, the registry wins. On any other corpus only the registry counts.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"outlet": ["The Guardian", "Nowhere Daily"]})
+    >>> outlet_attributes(corpus)[["outlet_type", "outlet_country"]].to_numpy().tolist()
+    [['newspaper', 'GB'], ['unknown', 'unknown']]
+    """
     from .registry import OutletRegistry
 
     tables = [OutletRegistry.default().table[["outlet", "type", "country"]]]
-    demo = config.REGISTRY_DIR / "demo_outlets.csv"
-    if demo.exists():
-        tables.append(pd.read_csv(demo, dtype="str")[["outlet", "type", "country"]])
+    if any(str(c).startswith(("truth_", "src_truth_")) for c in corpus.columns):
+        from .demo import demo_outlets
+
+        tables.append(demo_outlets()[["outlet", "type", "country"]])
     known = pd.concat(tables).drop_duplicates("outlet").set_index("outlet")
     outlets = corpus["outlet"].astype("str")
     return pd.DataFrame({"outlet": outlets.to_numpy(),

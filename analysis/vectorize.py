@@ -201,7 +201,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from analysis.datasets import load_demo
+    >>> from analysis.demo import load_demo
     >>> demo = load_demo(200)  # SIMULATED
     >>> X = TextVectorizer().fit_transform(demo)
     >>> X.shape[0], "@TREATY" in set(TextVectorizer().fit(demo).get_feature_names_out())

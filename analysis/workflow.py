@@ -52,7 +52,7 @@ def load_corpus(corpus=None, *, demo_articles: int = 4000, seed: int = 0, query:
     """
     simulated = corpus is None or (isinstance(corpus, str) and corpus == "demo")
     if simulated:
-        from .datasets import load_demo
+        from .demo import load_demo
 
         frame = load_demo(demo_articles, random_state=seed)
         source = SIMULATED_BANNER.format(n=f"{demo_articles:,}", seed=seed)
@@ -64,7 +64,7 @@ def load_corpus(corpus=None, *, demo_articles: int = 4000, seed: int = 0, query:
             frame = open_store(paths[0]).read()
             source = f"corpus store {paths[0]}"
         else:
-            from .corpus import ingest
+            from .ingestion import ingest
 
             frame, _ = ingest(paths)
             source = ", ".join(str(p) for p in paths)
@@ -105,7 +105,7 @@ def timeline(events=None, *, corpus: pd.DataFrame | None = None) -> pd.DataFrame
             raise ValueError(f"{events}: the timeline needs the columns date and label (missing: {sorted(missing)})")
         return table
     if corpus is not None and corpus.attrs.get("simulated"):
-        from .datasets import demo_events
+        from .demo import demo_events
 
         return demo_events()
     return None

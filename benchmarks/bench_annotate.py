@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.corpus import ingest
+from analysis.ingestion import ingest
 from analysis.actors import ActorTagger
 from analysis.duplicates import duplicate_groups
 from analysis.lineage import wire_origins

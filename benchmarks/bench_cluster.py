@@ -164,7 +164,7 @@ def run_child(pipeline: str, path: Path, k: int) -> dict:
 
 
 def demo_file(n: int, folder: Path) -> Path:
-    from analysis.datasets import load_demo
+    from analysis.demo import load_demo
 
     path = folder / f"demo_{n}.parquet"
     if not path.exists():
@@ -185,11 +185,11 @@ def _write_big_demo(n: int, path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analysis.corpus import IngestOptions, IngestReport, _IngestState, standardise_chunk
-    from analysis.datasets import iter_demo_records
+    from analysis.demo import iter_demo_records
+    from analysis.ingestion import IngestSession, standardise_chunk
     from analysis.readers import ROW, RawChunk
 
-    state = _IngestState(IngestOptions(), IngestReport())
+    session = IngestSession()
     columns = ["title", "lead", "text", "language", "truth_story", "truth_event"]
     schema = pa.schema([(c, pa.string()) for c in columns])
     row = 0
@@ -198,7 +198,7 @@ def _write_big_demo(n: int, path: Path) -> None:
             chunk = chunk.replace("", pd.NA)
             chunk[ROW] = pd.array(range(row + 1, row + len(chunk) + 1), dtype="Int64")
             row += len(chunk)
-            frame, _ = standardise_chunk(RawChunk(chunk, "demo"), "simulated-demo(seed=0)", state)
+            frame, _ = standardise_chunk(RawChunk(chunk, "demo"), "simulated-demo(seed=0)", session)
             frame = frame.rename(columns={"src_truth_story": "truth_story", "src_truth_event": "truth_event"})
             table = pa.Table.from_pandas(frame[columns].astype(object).where(frame[columns].notna(), None),
                                          schema=schema, preserve_index=False)
@@ -211,7 +211,7 @@ def rss_file(rows: int | None, folder: Path) -> Path | None:
     import pandas as pd
 
     from analysis import config
-    from analysis.corpus import ingest
+    from analysis.ingestion import ingest
 
     source = config.shared_data_dir() / RSS_FILE
     if not source.exists():

@@ -28,7 +28,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from analysis.datasets import iter_demo_records, load_demo, write_demo
+from analysis.demo import iter_demo_records, load_demo, write_demo
 
 
 def _seconds(fn) -> float:

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.corpus import IngestOptions
+from analysis.ingestion import IngestOptions
 from analysis.store import ingest_to_store
 
 FILE = "rss2023_news_sample_50k.csv.gz"

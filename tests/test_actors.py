@@ -89,7 +89,7 @@ def test_registry_entries_have_all_four_languages():
 
 
 def test_actor_counts_on_the_demo_corpus():
-    from analysis.datasets import load_demo
+    from analysis.demo import load_demo
 
     demo = load_demo(300, random_state=5)  # SIMULATED
     counts = actor_counts(demo)

@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 
 from analysis.cluster import (StoryClusterer, agreement_with_truth, best_match_jaccard, choose_n_clusters,
                               cluster_stability, relabel_by_size)
-from analysis.datasets import load_demo
+from analysis.demo import load_demo
 from analysis.vectorize import TextVectorizer
 
 
@@ -71,7 +71,7 @@ def test_bad_parameters_say_what_is_wrong(small_matrix):
 
 def test_same_seed_same_assignments_across_processes(small, small_matrix):
     here = StoryClusterer(n_clusters=10, random_state=7).fit(small_matrix).labels_
-    code = ("import json; from analysis.datasets import load_demo; from analysis.vectorize import TextVectorizer;"
+    code = ("import json; from analysis.demo import load_demo; from analysis.vectorize import TextVectorizer;"
             "from analysis.cluster import StoryClusterer;"
             "X = TextVectorizer().fit_transform(load_demo(400, random_state=3));"
             "print(json.dumps(StoryClusterer(n_clusters=10, random_state=7).fit(X).labels_.tolist()))")

@@ -6,7 +6,8 @@ import pytest
 
 from analysis import ingest
 from analysis.config import SAMPLE_DIR
-from analysis.corpus import SCHEMA, SchemaError, coerce_schema, empty_corpus, resolve_field_map, validate_corpus
+from analysis.corpus import SCHEMA, SchemaError, coerce_schema, empty_corpus, validate_corpus
+from analysis.ingestion import resolve_field_map
 
 
 @pytest.fixture(scope="module")

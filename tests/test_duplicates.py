@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.datasets import load_demo
+from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder, duplicate_groups, shingles
 
 

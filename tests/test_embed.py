@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not available, reason=f"optional embeddings extr
 
 @pytest.fixture(scope="module")
 def docs():
-    from analysis.datasets import load_demo
+    from analysis.demo import load_demo
 
     demo = load_demo(200, random_state=5)  # SIMULATED
     return demo[demo["language"] == "en"].head(40).reset_index(drop=True)

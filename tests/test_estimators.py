@@ -29,7 +29,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import analysis
 from analysis.actors import ActorTagger
 from analysis.cluster import StoryClusterer
-from analysis.datasets import load_demo
+from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder
 from analysis.embed import SentenceEmbedder, embeddings_available
 from analysis.relevance import RelevanceScorer

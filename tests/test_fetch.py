@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -99,3 +101,17 @@ def test_explicit_path_is_used_as_is(shared_data):
     assert len(corpus) == 1000
     with pytest.raises(KeyError, match="unknown dataset"):
         fetch_file("nope")
+
+
+def test_importing_datasets_reads_no_file_and_the_catalogue_is_read_once():
+    code = ("import pandas as pd; calls = []; real = pd.read_csv\n"
+            "pd.read_csv = lambda *a, **k: calls.append(a[0]) or real(*a, **k)\n"
+            "from analysis import datasets; print(len(calls))\n"
+            "datasets.public_datasets(); datasets.fetch_file; datasets.public_datasets(); print(len(calls))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "1"]
+
+
+def test_fetchers_are_named_for_their_catalogue_row():
+    assert set(f"fetch_{name}" for name in public_datasets()["name"]) <= set(dir(datasets))
+    assert datasets.fetch_kcna2024.__name__ == "fetch_kcna2024" and "kcna2024" in datasets.fetch_kcna2024.__doc__

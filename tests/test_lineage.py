@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.datasets import demo_outlets, load_demo
+from analysis.demo import demo_outlets, load_demo
 from analysis.duplicates import duplicate_groups
 from analysis.lineage import WIRE_DOMAINS, find_credits, independent_origins_per_day, wire_origins
 

@@ -11,7 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis import plots  # noqa: E402
-from analysis.datasets import demo_events, load_demo  # noqa: E402
+from analysis.demo import demo_events, load_demo  # noqa: E402
 from analysis.stories import cluster_corpus, document_map  # noqa: E402
 from analysis.timeseries import (actor_cooccurrence_over_time, attention_over_time, clusters_over_time,  # noqa: E402
                                  counts_over_time)

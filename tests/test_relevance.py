@@ -54,7 +54,7 @@ def test_threshold_and_weights_are_parameters():
 
 @pytest.fixture(scope="module")
 def rss_scored(shared_data):
-    from analysis.corpus import ingest
+    from analysis.ingestion import ingest
 
     corpus, _ = ingest(shared_data / "rss2023_multioutlet_headlines.csv.gz")
     scores = RelevanceScorer().fit().explain(corpus)
@@ -82,7 +82,7 @@ def test_relevance_against_hand_checked_labels(rss_scored):
 def test_predict_decision_function_and_explain_agree_and_score_is_accuracy(scorer):
     from sklearn.metrics import accuracy_score
 
-    from analysis.datasets import load_demo
+    from analysis.demo import load_demo
 
     demo = load_demo(300)  # SIMULATED
     table = scorer.explain(demo)

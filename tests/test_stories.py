@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.cluster import agreement_with_truth
-from analysis.datasets import load_demo
+from analysis.demo import load_demo
 from analysis.stories import cluster_corpus, cluster_stream, cluster_terms, representative_documents
 from analysis.timeseries import clusters_over_time
 from analysis.vectorize import TextVectorizer

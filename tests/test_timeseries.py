@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.datasets import demo_events, load_demo
+from analysis.demo import demo_events, load_demo
 from analysis.timeseries import attention_over_time, clusters_over_time, counts_by_period, counts_over_time
 
 

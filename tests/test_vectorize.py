@@ -55,7 +55,7 @@ def test_bridge_pulls_an_indonesian_and_an_english_article_on_one_event_together
 
 @pytest.fixture(scope="module")
 def demo():
-    from analysis.datasets import load_demo
+    from analysis.demo import load_demo
 
     return load_demo(300, random_state=4)  # SIMULATED
 

@@ -27,7 +27,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from . import ROW, IngestError, RawChunk, ReadOptions, Reject, open_text, read_head, detect_encoding
+from .base import ROW, IngestError, RawChunk, ReadOptions, Reject, detect_encoding, open_text, read_head
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -136,64 +136,87 @@ def read_delimited(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawCh
     return _records(path, stream, encoding, delimiter, family, options)
 
 
-def _records(path, stream, encoding, delimiter, family, options) -> Iterator[RawChunk]:
-    recorder = _LineRecorder(stream)
-    reader = csv.reader(recorder, delimiter=delimiter)
-    header: list[str] | None = list(GKG_COLUMNS) if family == "gkg" else None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    rejects: list[Reject] = []
-    record_no = 0
+class _ChunkBuilder:
+    """Judges parsed CSV records one by one and collects them into :class:`RawChunk` objects.
 
-    def emit():
-        frame = pd.DataFrame({name: pd.array([r[i] for r in rows], dtype="str") for i, name in enumerate(header)})
+    Holds the header (the first record, or GKG's fixed columns), the rows of
+    the right width, the rejects of the chunk being filled, and the running
+    record number that rows and rejects are numbered by.
+    """
+
+    def __init__(self, path, encoding: str, delimiter: str, family: str):
+        self.path, self.encoding, self.delimiter, self.family = path, encoding, delimiter, family
+        self.header: list[str] | None = list(GKG_COLUMNS) if family == "gkg" else None
+        self.rows: list[list[str]] = []
+        self.numbers: list[int] = []
+        self.rejects: list[Reject] = []
+        self.record_no = 0
+
+    @property
+    def pending(self) -> int:
+        """Rows and rejects waiting for the next chunk."""
+        return len(self.rows) + len(self.rejects)
+
+    def reject_next(self, detail: str) -> None:
+        """Count one more record and reject it as malformed."""
+        self.record_no += 1
+        self.rejects.append(Reject(str(self.path), self.record_no, None, "malformed_record", detail))
+
+    def emit(self) -> RawChunk:
+        """The collected rows and rejects as one chunk; start a new one."""
+        rows, numbers, family = self.rows, self.numbers, self.family
+        frame = pd.DataFrame({name: pd.array([r[i] for r in rows], dtype="str") for i, name in enumerate(self.header)})
         frame = frame.replace("", pd.NA) if len(frame) else frame
         frame[ROW] = pd.array(numbers, dtype="Int64")
         if family == "gkg":
             frame = _gkg_extras(frame)
-        chunk = RawChunk(frame, family, list(rejects), dict(FAMILY_FIELDS.get(family, {})), encoding=encoding)
+        chunk = RawChunk(frame, family, list(self.rejects), dict(FAMILY_FIELDS.get(family, {})), encoding=self.encoding)
         if family == "mediacloud-aggregate":
             chunk.rejects.extend(
-                Reject(str(path), int(n), None, "aggregate_row",
+                Reject(str(self.path), int(n), None, "aggregate_row",
                        "Media Cloud aggregate export (top sources/words): counts, not articles")
                 for n in numbers
             )
             chunk.frame = frame.iloc[0:0]
-        rows.clear()
-        numbers.clear()
-        rejects.clear()
+        self.rows, self.numbers, self.rejects = [], [], []
         return chunk
 
-    def handle(record: list[str], lines: list[str], first_line: int):
-        nonlocal record_no, header
-        if record is None:  # the csv module could not parse these lines at all
-            record_no += 1
-            rejects.append(Reject(str(path), record_no, None, "malformed_record",
-                                  f"line {first_line}: unparseable CSV record"))
+    def add(self, record: list[str] | None, lines: list[str], first_line: int) -> None:
+        """Take one parsed record (None when the csv module could not parse its lines)."""
+        if record is None:
+            self.reject_next(f"line {first_line}: unparseable CSV record")
             return
-        if header is None:
-            header = _unique_header([h.strip().lstrip("\ufeff") for h in record], path)
+        if self.header is None:
+            self.header = _unique_header([h.strip().lstrip("\ufeff") for h in record], self.path)
             return
         if not record or (len(record) == 1 and not record[0].strip()):
             return  # a blank line is not a row (a line of empty fields is, and is judged below)
-        record_no += 1
-        if len(record) == len(header):
-            rows.append(record)
-            numbers.append(record_no)
+        if len(record) == len(self.header):
+            self.record_no += 1
+            self.rows.append(record)
+            self.numbers.append(self.record_no)
             return
+        self._add_wrong_width(record, lines, first_line)
+
+    def _add_wrong_width(self, record: list[str], lines: list[str], first_line: int) -> None:
+        """Reject a record with too many or too few fields; re-read the lines a stray quote swallowed."""
         last_line = first_line + len(lines) - 1
         span = f"line {first_line}" if last_line == first_line else f"lines {first_line}-{last_line}"
+        expected = len(self.header)
         if len(lines) > 1 and any('"' in ln for ln in lines):
-            rejects.append(Reject(str(path), record_no, None, "malformed_record",
-                                  f"{span}: unbalanced quote; expected {len(header)} fields, "
-                                  f"found {len(record)}; the line is rejected and the lines it "
-                                  "swallowed are read again"))
-            for sub_record, sub_lines, sub_first in _reparse(lines[1:], delimiter, first_line + 1):
-                handle(sub_record, sub_lines, sub_first)
+            self.reject_next(f"{span}: unbalanced quote; expected {expected} fields, found {len(record)}; "
+                             "the line is rejected and the lines it swallowed are read again")
+            for sub_record, sub_lines, sub_first in _reparse(lines[1:], self.delimiter, first_line + 1):
+                self.add(sub_record, sub_lines, sub_first)
             return
-        rejects.append(Reject(str(path), record_no, None, "malformed_record",
-                              f"{span}: expected {len(header)} fields, found {len(record)}"))
+        self.reject_next(f"{span}: expected {expected} fields, found {len(record)}")
 
+
+def _records(path, stream, encoding, delimiter, family, options) -> Iterator[RawChunk]:
+    """Parse the stream record by record, yielding a chunk every ``options.chunk_rows`` rows."""
+    recorder = _LineRecorder(stream)
+    reader = csv.reader(recorder, delimiter=delimiter)
+    builder = _ChunkBuilder(path, encoding, delimiter, family)
     try:
         while True:
             try:
@@ -202,26 +225,24 @@ def _records(path, stream, encoding, delimiter, family, options) -> Iterator[Raw
                 break
             except csv.Error as exc:
                 lines, first_line = recorder.take()
-                record_no += 1
-                rejects.append(Reject(str(path), record_no, None, "malformed_record",
-                                      f"line {first_line}: {exc}"))
+                builder.reject_next(f"line {first_line}: {exc}")
                 continue
             lines, first_line = recorder.take()
-            handle(record, lines, first_line)
-            if len(rows) + len(rejects) >= options.chunk_rows:
-                yield emit()
+            builder.add(record, lines, first_line)
+            if builder.pending >= options.chunk_rows:
+                yield builder.emit()
     except UnicodeDecodeError as exc:
         raise IngestError(path, f"the text is not valid {encoding} after line {recorder.lines_done} "
                                 f"({exc.reason}); pass --encoding with the file's real encoding",
-                          row=record_no + 1) from None
+                          row=builder.record_no + 1) from None
     except (EOFError, OSError) as exc:
-        raise IngestError(path, f"the file is truncated or corrupt after {record_no} rows ({exc})") from None
+        raise IngestError(path, f"the file is truncated or corrupt after {builder.record_no} rows ({exc})") from None
     finally:
         stream.close()
-    if header is None:
+    if builder.header is None:
         raise IngestError(path, "the file is empty")
-    if rows or rejects or record_no == 0:
-        yield emit()
+    if builder.rows or builder.rejects or builder.record_no == 0:
+        yield builder.emit()
 
 
 def _reparse(lines: list[str], delimiter: str, first_line: int):

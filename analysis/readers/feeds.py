@@ -13,7 +13,7 @@ import xml.sax
 from pathlib import Path
 from typing import Iterator
 
-from . import IngestError, RawChunk, ReadOptions, frame_from_records, open_binary
+from .base import IngestError, RawChunk, ReadOptions, frame_from_records, open_binary
 
 FEED_FIELDS = {"id": "id", "title": "title", "url": "link", "published": "published",
                "lead": "summary", "text": "content", "outlet": "feed_title",

@@ -20,7 +20,7 @@ from typing import Iterator
 
 import yaml
 
-from . import IngestError, RawChunk, ReadOptions, Reject, detect_encoding, frame_from_records
+from .base import IngestError, RawChunk, ReadOptions, Reject, detect_encoding, frame_from_records
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
@@ -136,7 +136,7 @@ def read_folder(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawChunk
     """Read every document file under ``path`` (recursively) as one row each.
 
     Data files inside the folder (CSV, JSON...) are not read here:
-    :func:`analysis.corpus.iter_ingest` sends them to their own readers.
+    :func:`analysis.ingestion.iter_ingest` sends them to their own readers.
     """
     files, data, hidden = split_folder(path)
     if not files and not data:

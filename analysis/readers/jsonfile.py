@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from . import IngestError, RawChunk, ReadOptions, Reject, frame_from_records, open_text
+from .base import IngestError, RawChunk, ReadOptions, Reject, frame_from_records, open_text
 from .delimited import FAMILY_FIELDS
 
 _LIST_KEYS = ("articles", "items", "data", "results", "stories", "documents", "records")

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from . import ROW, IngestError, RawChunk, ReadOptions, frame_from_records
+from .base import ROW, IngestError, RawChunk, ReadOptions, frame_from_records
 
 
 def read_parquet(path: Path, options: ReadOptions, fmt: str) -> Iterator[RawChunk]:

@@ -9,9 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import datasets
+from analysis import demo as demo_module
 from analysis.corpus import validate_corpus
-from analysis.datasets import COVERAGE_GAP, TRUTH_COLUMNS, iter_demo_records, load_demo, write_demo
+from analysis.demo import COVERAGE_GAP, TRUTH_COLUMNS, iter_demo_records, load_demo, write_demo
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_four_languages_and_25_outlets(demo):
 def test_every_planted_story_in_two_outlets_and_two_languages(demo):
     stories = demo[~demo["truth_story"].str.startswith("background")]
     per_story = stories.groupby("truth_story").agg(outlets=("outlet", "nunique"), languages=("language", "nunique"))
-    assert set(per_story.index) == set(datasets.demo_events()["story"])
+    assert set(per_story.index) == set(demo_module.demo_events()["story"])
     assert (per_story["outlets"] >= 2).all() and (per_story["languages"] >= 2).all()
 
 
@@ -81,7 +81,7 @@ def test_attribution_and_hedging_in_each_language(demo):
 
 
 def test_cited_sources_appear_in_the_text(demo):
-    spec = datasets.demo_spec()["templates"]
+    spec = demo_module.demo_spec()["templates"]
     rows = demo[(demo["truth_cited"].fillna("") != "") & (demo["truth_noise"] != "mojibake")].head(300)
     for row in rows.itertuples():
         for source in row.truth_cited.split("|"):
@@ -102,7 +102,7 @@ def test_timeline_spikes_on_events(demo):
 
 
 def test_coverage_gap_and_noise_are_planted(demo):
-    outlet = datasets.demo_outlets().set_index("key").loc[COVERAGE_GAP[0], "outlet"]
+    outlet = demo_module.demo_outlets().set_index("key").loc[COVERAGE_GAP[0], "outlet"]
     months = demo.loc[demo["outlet"] == outlet, "published"].dt.strftime("%Y-%m")
     assert COVERAGE_GAP[1] not in set(months) and len(months) > 50
     noisy_dates = demo["truth_noise"].isin(["missing_date", "messy_date"])
@@ -141,5 +141,6 @@ def test_written_file_is_deterministic(tmp_path):
 
 
 def test_demo_is_called_simulated_where_it_appears():
-    assert "SIMULATED" in datasets.load_demo.__doc__ and "SIMULATED" in datasets.__doc__
-    assert "SIMULATED" in datasets.SIMULATED_NOTE
+    assert "SIMULATED" in demo_module.load_demo.__doc__ and "SIMULATED" in demo_module.__doc__
+    assert "SIMULATED" in demo_module.SIMULATED_NOTE
+    assert "analysis.demo.load_demo" in demo_module.SIMULATED_NOTE
