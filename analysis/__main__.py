@@ -138,30 +138,11 @@ def cmd_query(args) -> int:
     return 0
 
 
-def _corpus_from(args):
-    """The corpus ``args.path`` names (a store, a file or a folder), filtered by ``args.query``."""
-    from pathlib import Path as _Path
-
-    from .corpus import ingest
-
-    path = _Path(args.path)
-    if (path / "corpus").is_dir():
-        from .store import open_store
-
-        corpus = open_store(path).read()
-    else:
-        corpus, _ = ingest([path], _ingest_options(args))
-    if args.query:
-        from .query import filter_corpus
-
-        corpus = filter_corpus(corpus, args.query)
-    return corpus
-
-
 def cmd_annotate(args) -> int:
     from .annotate import annotate, annotation_records, dumps, format_record
+    from .workflow import open_corpus
 
-    corpus = _corpus_from(args)
+    corpus = open_corpus(Path(args.path), options=_ingest_options(args), query=args.query)
     notes = annotate(corpus, actor_a=args.actors[0], actor_b=args.actors[1], threshold=args.threshold)
     for record in annotation_records(notes, corpus):
         print(dumps(record) if args.json else format_record(record) + "\n")
@@ -172,8 +153,9 @@ def cmd_cluster(args) -> int:
     from pathlib import Path as _Path
 
     from .cluster import cluster_corpus, clusters_over_time
+    from .workflow import open_corpus
 
-    corpus = _corpus_from(args)
+    corpus = open_corpus(Path(args.path), options=_ingest_options(args), query=args.query)
     if args.skip_duplicates and "is_exact_duplicate" in corpus:
         corpus = corpus[~corpus["is_exact_duplicate"].fillna(False).astype(bool)].reset_index(drop=True)
     if args.k != "auto" and not args.k.isdigit():
