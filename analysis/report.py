@@ -72,8 +72,8 @@ def runtime_dependencies() -> list[str]:
     except metadata.PackageNotFoundError:
         with open(config.PROJECT_ROOT / "pyproject.toml", "rb") as file:
             requirements = tomllib.load(file)["project"]["dependencies"]
-    names = [re.match(r"\s*[A-Za-z0-9][A-Za-z0-9._-]*", r).group().strip() for r in requirements
-             if "extra ==" not in r.partition(";")[2].replace('"', "").replace("'", "")]
+    names = [re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", r).group(1) for r in requirements
+             if not re.search(r"\bextra\s*==", r.partition(";")[2])]  # optional extras are not the stack
     return list(dict.fromkeys(names))
 
 

@@ -24,6 +24,10 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _raw(requirement: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", requirement.strip(), maxsplit=1)[0]
+
+
 def test_run_record_names_every_runtime_dependency_of_pyproject():
     versions = {_name(name) for name in _versions()}
     for requirement in _pyproject()["project"]["dependencies"]:
@@ -34,6 +38,16 @@ def test_runtime_dependencies_leave_out_the_extras():
     optional = {_name(r) for extra in _pyproject()["project"]["optional-dependencies"].values() for r in extra}
     required = {_name(r) for r in _pyproject()["project"]["dependencies"]}
     assert not {_name(n) for n in runtime_dependencies()} & (optional - required)
+
+
+def test_a_checkout_that_is_not_installed_reads_pyproject(monkeypatch):
+    from importlib import metadata
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "requires", not_installed)
+    assert runtime_dependencies() == [_raw(r) for r in _pyproject()["project"]["dependencies"]]
 
 
 def test_run_record_names_the_numeric_libraries_beneath_them():
