@@ -7,6 +7,7 @@ counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
 query    boolean queries with actors, phrases, proximity and fields (analysis.query)
 annotate per document: language, actors, relevance with evidence, duplicate group, wire origin
+cluster  cluster documents into stories; tables of sizes, terms, representatives, stability, over time
 report   build the report on the SIMULATED demo corpus (default) or your corpus
 collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
 demo     write the SIMULATED demo corpus to a file (with its deliberately broken rows)
@@ -138,30 +139,11 @@ def cmd_query(args) -> int:
     return 0
 
 
-def _corpus_from(args):
-    """The corpus ``args.path`` names (a store, a file or a folder), filtered by ``args.query``."""
-    from pathlib import Path as _Path
-
-    from .ingestion import ingest
-
-    path = _Path(args.path)
-    if (path / "corpus").is_dir():
-        from .store import open_store
-
-        corpus = open_store(path).read()
-    else:
-        corpus, _ = ingest([path], _ingest_options(args))
-    if args.query:
-        from .query import filter_corpus
-
-        corpus = filter_corpus(corpus, args.query)
-    return corpus
-
-
 def cmd_annotate(args) -> int:
     from .annotate import annotate, annotation_records, dumps, format_record
+    from .workflow import open_corpus
 
-    corpus = _corpus_from(args)
+    corpus = open_corpus(Path(args.path), options=_ingest_options(args), query=args.query)
     notes = annotate(corpus, actor_a=args.actors[0], actor_b=args.actors[1], threshold=args.threshold)
     for record in annotation_records(notes, corpus):
         print(dumps(record) if args.json else format_record(record) + "\n")
@@ -170,8 +152,9 @@ def cmd_annotate(args) -> int:
 
 def cmd_cluster(args) -> int:
     from .stories import cluster_corpus
+    from .workflow import open_corpus
 
-    corpus = _corpus_from(args)
+    corpus = open_corpus(Path(args.path), options=_ingest_options(args), query=args.query)
     if args.skip_duplicates and "is_exact_duplicate" in corpus:
         corpus = corpus[~corpus["is_exact_duplicate"].fillna(False).astype(bool)].reset_index(drop=True)
     if args.k != "auto" and not args.k.isdigit():
@@ -238,12 +221,8 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", action="version", version=f"analysis {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("ingest", help="read files into a corpus store")
+def _add_ingest_command(commands) -> None:
+    p = commands.add_parser("ingest", help="read files into a corpus store")
     p.add_argument("paths", nargs="+", help="files or folders (CSV/TSV, JSON/JSONL, Parquet, RSS/Atom, "
                                             "HTML/Markdown/text folders, Media Cloud and GDELT exports)")
     p.add_argument("--out", required=True, help="store folder to write (replaced if it exists)")
@@ -252,14 +231,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("counts", help="document counts from a store")
+
+def _add_counts_command(commands) -> None:
+    p = commands.add_parser("counts", help="document counts from a store")
     p.add_argument("store")
     p.add_argument("--by", nargs="+", default=["day"], help="day week month year outlet outlet_domain language ...")
     p.add_argument("--without-duplicates", action="store_true", help="count exact duplicates once")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_counts)
 
-    p = sub.add_parser("search", help="full-text search or keyword in context")
+
+def _add_search_command(commands) -> None:
+    p = commands.add_parser("search", help="full-text search or keyword in context")
     p.add_argument("store")
     p.add_argument("query", help='FTS5 query: putin AND kim, "korea utara", 북한*')
     p.add_argument("--kwic", action="store_true", help="show each occurrence in context")
@@ -268,14 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("query", help='boolean query: actor:RUS AND actor:PRK, "korea utara"~5, title:(a OR b)')
+
+def _add_query_command(commands) -> None:
+    p = commands.add_parser("query", help='boolean query: actor:RUS AND actor:PRK, "korea utara"~5, title:(a OR b)')
     p.add_argument("store")
     p.add_argument("query")
     p.add_argument("--count", action="store_true", help="print only the number of matching documents")
     p.add_argument("--json", action="store_true", help="one JSON object per matching document")
     p.set_defaults(func=cmd_query)
 
-    p = sub.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin")
+
+def _add_annotate_command(commands) -> None:
+    p = commands.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin")
     p.add_argument("path", help="a file, folder or corpus store (one .txt or .html article works too)")
     p.add_argument("--json", action="store_true", help="one JSON object per document per line")
     p.add_argument("--query", help="annotate only the documents matching this query")
@@ -285,7 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_annotate)
 
-    p = sub.add_parser("cluster", help="cluster documents into stories; write tables (sizes, terms, stability, time)")
+
+def _add_cluster_command(commands) -> None:
+    p = commands.add_parser("cluster", help="cluster documents into stories; write tables (sizes, terms, stability, time)")
     p.add_argument("path", help="a file, folder or corpus store")
     p.add_argument("--out", required=True, help="folder for the CSV tables")
     p.add_argument("-k", default="auto", help="number of clusters, or 'auto' (best silhouette over 10..40)")
@@ -299,7 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_cluster)
 
-    p = sub.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
+
+def _add_report_command(commands) -> None:
+    p = commands.add_parser("report", help="build the report (default: the SIMULATED demo corpus)")
     p.add_argument("--corpus", nargs="+", help="files or folders to report on (default: the SIMULATED demo corpus)")
     p.add_argument("--seed", type=int, default=0, help="seed of the simulated demo corpus (default 0)")
     p.add_argument("--demo-articles", type=int, default=4000, help="size of the simulated demo corpus")
@@ -311,7 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("collect", help="collect from live services (needs internet)")
+
+def _add_collect_command(commands) -> None:
+    p = commands.add_parser("collect", help="collect from live services (needs internet)")
     p.add_argument("source", choices=["gdelt", "rehydrate"],
                    help="gdelt: DOC 2.0 article list for QUERY; rehydrate: fetch page texts for the URLs in file QUERY")
     p.add_argument("query", help="a GDELT query, or (rehydrate) a file of URLs or a GDELT article-list JSON")
@@ -323,12 +316,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_collect)
 
-    p = sub.add_parser("demo", help="write the SIMULATED demo corpus to a JSON Lines file")
+
+def _add_demo_command(commands) -> None:
+    p = commands.add_parser("demo", help="write the SIMULATED demo corpus to a JSON Lines file")
     p.add_argument("--out", required=True, help="file to write (.jsonl or .jsonl.gz)")
     p.add_argument("--articles", type=int, default=4000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-broken-rows", action="store_true")
     p.set_defaults(func=cmd_demo)
+
+
+# the subcommands in the order ``--help`` lists them; the module docstring names each one
+COMMANDS = [_add_ingest_command, _add_counts_command, _add_search_command, _add_query_command,
+            _add_annotate_command, _add_cluster_command, _add_report_command, _add_collect_command,
+            _add_demo_command]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m analysis`` parser: one subcommand per function in :data:`COMMANDS`."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"analysis {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add_command in COMMANDS:
+        add_command(commands)
     return parser
 
 

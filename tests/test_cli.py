@@ -97,3 +97,11 @@ def test_cluster_command_writes_the_tables(tmp_path):
     assert len(assignments) == 600 and assignments["cluster"].nunique() == 12
     bad = run("cluster", str(demo), "--out", str(tmp_path / "x"), "-k", "many")
     assert bad.returncode == 2 and "-k must be a whole number" in bad.stderr
+
+
+def test_module_docstring_names_every_command():
+    import analysis.__main__ as cli
+
+    commands = cli.build_parser()._subparsers._group_actions[0].choices
+    listed = cli.__doc__.split("Commands\n--------\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.split()[0] for line in listed.splitlines()] == list(commands)
