@@ -1,8 +1,23 @@
-"""Registries the kit reads as data files: outlets (and later actors, aliases).
+"""Registries: the data files a researcher edits instead of code, and the outlet registry's loader.
 
-Researchers edit the CSV files, not code. ``outlets.csv`` maps a site's domain
-to one outlet name, with country, language, time zone, ownership and type.
-Aliases (``|``-separated) are other names a source may give the outlet
+Every file in this folder is data, read by the module named beside it:
+
+======================== ======================== =============================================
+file                     read by                  what it holds
+======================== ======================== =============================================
+``outlets.csv``          this module              domain -> outlet name, country, language,
+                                                  time zone, ownership, type; aliases
+``boilerplate.txt``      :mod:`analysis.text`     one regex per line: lines cleaning removes
+``actors.yaml``          :mod:`analysis.actors`   actors and places, aliases in four languages
+``concepts.yaml``        :mod:`analysis.tokens`   the concept bridge's glossary
+``stopwords.yaml``       :mod:`analysis.tokens`   stop words added to stopwordsiso's
+``wire_credits.yaml``    :mod:`analysis.lineage`  wires, their datelines and credit phrases
+``public_datasets.csv``  :mod:`analysis.datasets` the real corpora: file, SHA-256, licence
+``demo_*``               :mod:`analysis.demo`     the SIMULATED demo's outlets, events, templates
+======================== ======================== =============================================
+
+This module loads ``outlets.csv`` (:class:`OutletRegistry`): it maps a site's domain to one
+outlet; aliases (``|``-separated) are other names a source may give the outlet
 (``The Guardian - International``) and other domains (``kmp.im``, ``bbc.com``).
 
 Examples
