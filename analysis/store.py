@@ -319,7 +319,7 @@ def ingest_to_store(paths, path, options: IngestOptions | None = None, *, progre
                     **kwargs) -> tuple[CorpusStore, IngestReport]:
     """Ingest ``paths`` straight into a store, one chunk at a time (for large inputs).
 
-    Keyword arguments are :class:`~analysis.corpus.IngestOptions` fields.
+    Keyword arguments are :class:`~analysis.ingestion.IngestOptions` fields.
     """
     options = options or IngestOptions(**kwargs)
     report = IngestReport()
