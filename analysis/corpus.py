@@ -14,6 +14,9 @@ doc_id               str                       stable id: hash of outlet + sourc
 outlet               str                       canonical outlet name (outlet registry)
 outlet_domain        str                       the outlet's domain (``www.``/mobile stripped)
 outlet_raw           str                       the outlet name as the source gave it
+outlet_source        str                       what named the outlet: the URL, domain or
+                                               name column, or a page's ``og:site_name``,
+                                               ``canonical``, ``dateline``...
 url                  str                       article URL as given
 published            datetime64[us, UTC]       publication time (missing when unknown)
 published_raw        str                       the date text as the source wrote it
@@ -23,9 +26,15 @@ published_precision  str                       ``second``, ``minute``, ``day`` o
 language             str                       ISO 639-1 code chosen for the row
 language_input       str                       the source's own language tag (normalised)
 language_detected    str                       what the offline detector found
-title                str                       cleaned headline
+title                str                       cleaned headline (every row with a lead or
+                                               text has one)
+title_source         str                       the source column (or page element:
+                                               ``og:title``, ``h1``, ``text``) it came from;
+                                               ``derived`` when made from the lead or text
 lead                 str                       cleaned lead / summary / description
 text                 str                       cleaned body (may be empty for headline data)
+author               str                       author as the source or page gives it
+author_source        str                       the source column or page element it came from
 boilerplate_lines    int32                     lines removed from lead + text as boilerplate
 content_hash         str                       SHA-1 of normalised title + lead + text
 is_exact_duplicate   bool                      an earlier row has the same content_hash
@@ -61,10 +70,11 @@ import pandas as pd
 STR = "str"
 #: Column name -> dtype of the corpus table, in order.
 SCHEMA: dict[str, str] = {
-    "doc_id": STR, "outlet": STR, "outlet_domain": STR, "outlet_raw": STR, "url": STR,
+    "doc_id": STR, "outlet": STR, "outlet_domain": STR, "outlet_raw": STR, "outlet_source": STR, "url": STR,
     "published": "datetime64[us, UTC]", "published_raw": STR, "published_source": STR,
     "published_precision": STR, "language": STR, "language_input": STR,
-    "language_detected": STR, "title": STR, "lead": STR, "text": STR,
+    "language_detected": STR, "title": STR, "title_source": STR, "lead": STR, "text": STR,
+    "author": STR, "author_source": STR,
     "boilerplate_lines": "int32", "content_hash": STR, "is_exact_duplicate": "bool",
     "duplicate_of": STR, "source_id": STR, "source_file": STR, "source_row": "int64",
     "source_format": STR,

@@ -11,11 +11,18 @@ one step after another:
    column, or the URL;
 4. :func:`text_columns`: cleaned title, lead and text, boilerplate lines removed;
 5. :func:`language_columns`: the source's language tag weighed against detection;
-6. :func:`identity_columns` and :func:`extra_columns`: where each row came
-   from, and every other source column kept as ``src_*``;
-7. :func:`reject_rows`: rows with nothing to identify them (and, with
+6. :func:`derive_titles`: rows without a title get their first sentence,
+   flagged ``title_source="derived"``;
+7. :func:`author_columns`, :func:`identity_columns` and :func:`extra_columns`:
+   the author, where each row came from, and every other source column kept
+   as ``src_*``;
+8. :func:`reject_rows`: rows with nothing to identify them (and, with
    ``on_bad_date="reject"``, rows without a date) leave with a reason;
-8. :func:`id_columns`: stable document ids and exact duplicates.
+9. :func:`id_columns`: stable document ids and exact duplicates.
+
+Each standard field's ``*_source`` column names the source column it came
+from, or what a reader noted (``__title_source`` and the like: a page's
+``og:title``, ``date line``, ``dateline``...).
 
 What spans chunks and files of one ingest (ids already given, content hashes
 seen, the day/month order found per file and column) lives in an
@@ -57,6 +64,7 @@ from .corpus import EXTRA_PREFIX, STR, IngestReport, coerce_schema, concat_chunk
 from .dates import DateOrderError, date_from_url, infer_dayfirst, parse_datetime_series
 from .readers import ROW, IngestError, RawChunk, ReadOptions, Reject, detect_format, read_chunks
 from .readers.folder import read_documents, split_folder
+from .readers.pages import derive_title
 from .registry import OutletRegistry
 from .text import clean_text, detect_language, normalise_language_tag, resolve_language
 
@@ -77,6 +85,7 @@ FIELD_CANDIDATES: dict[str, list[str]] = {
                "media", "newspaper", "feed_title"],
     "outlet_domain": ["outlet_domain", "domain", "media_url", "source_domain", "hostname"],
     "language": ["language", "lang", "language_code", "lang_code"],
+    "author": ["author", "authors", "byline", "creator", "writer", "reporter", "penulis", "автор", "기자"],
 }
 STANDARD_FIELDS = tuple(FIELD_CANDIDATES)
 #: What ``IngestOptions.on_bad_date`` may say about a row without a usable date.
@@ -221,6 +230,20 @@ def _col(frame: pd.DataFrame, name: str | None) -> pd.Series:
     return values.where(values.str.strip().fillna("") != "")
 
 
+def _field_source(frame: pd.DataFrame, field: str, column: str | None) -> pd.Series:
+    """Where each row's ``field`` came from: the reader's note (``__title_source``: ``og:title``...), else ``column``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"title": ["a", "b"], "__title_source": ["og:title", None]})
+    >>> _field_source(rows, "title", "title").tolist()
+    ['og:title', 'title']
+    """
+    base = pd.Series([column] * len(frame), index=frame.index, dtype=STR)
+    note = f"__{field}_source"
+    return frame[note].astype(STR).fillna(base) if note in frame else base
+
+
 def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -245,8 +268,9 @@ def content_hash(title, lead, text) -> str:
 def outlet_columns(frame: pd.DataFrame, fmap: dict, session: IngestSession) -> tuple[pd.DataFrame, pd.Series]:
     """Outlet, its domain, the outlet as the source named it, and the URL, from the registry.
 
-    Returns the columns ``outlet``, ``outlet_domain``, ``outlet_raw``, ``url``,
-    and each row's time zone (the outlet's, else ``options.timezone``) for
+    Returns the columns ``outlet``, ``outlet_domain``, ``outlet_raw``,
+    ``outlet_source`` (the URL, domain or name column that decided, or the
+    page element a reader noted), ``url``, and each row's time zone (the outlet's, else ``options.timezone``) for
     reading dates. Counts relative URLs as a warning.
 
     Examples
@@ -263,9 +287,15 @@ def outlet_columns(frame: pd.DataFrame, fmap: dict, session: IngestSession) -> t
                                         domain=d if isinstance(d, str) else None,
                                         name=o if isinstance(o, str) else None)
                for u, d, o in zip(urls.tolist(), domains.tolist(), names.tolist())]
+    via = {"url": _field_source(frame, "url", fmap.get("url")).tolist(),
+           "domain": _field_source(frame, "outlet_domain", fmap.get("outlet_domain")).tolist(),
+           "name": _field_source(frame, "outlet", fmap.get("outlet")).tolist()}
     outlets = pd.DataFrame({"outlet": pd.array([m.outlet for m in matches], dtype=STR),
                             "outlet_domain": pd.array([m.outlet_domain for m in matches], dtype=STR),
-                            "outlet_raw": names, "url": urls}, index=frame.index)
+                            "outlet_raw": names,
+                            "outlet_source": pd.array([via[m.via][i] if m.via else None for i, m in enumerate(matches)],
+                                                      dtype=STR),
+                            "url": urls}, index=frame.index)
     relative = urls.str.startswith("/").fillna(False)
     session.report.add_warning("relative_url", int(relative.sum()),
                                urls[relative].iloc[0] if relative.any() else None)
@@ -301,8 +331,10 @@ def date_columns(frame: pd.DataFrame, fmap: dict, zones: pd.Series, urls: pd.Ser
     _fill_from_other_date_columns(dates, frame, primary, zones, session, source_file)
     dates = _fill_from_urls(dates, urls, zones)
     source = dates["published_source"]
+    from_primary = (source == (primary or "")).fillna(False).astype(bool)
+    source = source.mask(from_primary, _field_source(frame, "published", primary)).astype(STR)
     session.report.add_warning("date_from_url", int((source == "url").sum()))
-    ambiguous = parsed["ambiguous"] & (source == (primary or "")).fillna(False)
+    ambiguous = parsed["ambiguous"] & (dates["published_source"] == (primary or "")).fillna(False)
     session.report.add_warning("ambiguous_day_month", int(ambiguous.sum()),
                                dates["published_raw"][ambiguous].iloc[0] if ambiguous.any() else None)
     return pd.DataFrame({"published": dates["published"].astype("datetime64[us, UTC]"),
@@ -364,7 +396,7 @@ def _parse_dates(values: pd.Series, zones: pd.Series, key: tuple[str, str], sess
 
 
 def text_columns(frame: pd.DataFrame, fmap: dict, session: IngestSession) -> pd.DataFrame:
-    """Cleaned ``title``, ``lead`` and ``text``, and the ``boilerplate_lines`` removed from lead and text.
+    """Cleaned ``title`` (and its ``title_source``), ``lead`` and ``text``, and the ``boilerplate_lines`` removed.
 
     Titles are collapsed to one line; boilerplate is removed from lead and
     text only (when ``options.remove_boilerplate``). Counts rows that look
@@ -374,7 +406,7 @@ def text_columns(frame: pd.DataFrame, fmap: dict, session: IngestSession) -> pd.
     --------
     >>> rows = pd.DataFrame({"headline": ["  Treaty\\n signed "], "body": ["Text."]})
     >>> text_columns(rows, {"title": "headline", "text": "body"}, IngestSession()).to_dict("records")
-    [{'title': 'Treaty signed', 'lead': nan, 'text': 'Text.', 'boilerplate_lines': 0}]
+    [{'title': 'Treaty signed', 'title_source': 'headline', 'lead': nan, 'text': 'Text.', 'boilerplate_lines': 0}]
     """
     remove = session.options.remove_boilerplate
     boiler = np.zeros(len(frame), dtype="int32")
@@ -390,10 +422,52 @@ def text_columns(frame: pd.DataFrame, fmap: dict, session: IngestSession) -> pd.
             mojibake[i] |= result.mojibake
         columns[std] = pd.array(texts, dtype=STR)
     texts = pd.DataFrame(columns, index=frame.index)
+    texts.insert(1, "title_source", _field_source(frame, "title", fmap.get("title")).where(texts["title"].notna()))
     texts["boilerplate_lines"] = boiler
     flagged = texts["title"].where(pd.Series(mojibake, index=frame.index)).dropna()
     session.report.add_warning("possible_mojibake", int(mojibake.sum()), (flagged.head(1).tolist() or [None])[0])
     return texts
+
+
+def derive_titles(texts: pd.DataFrame) -> pd.DataFrame:
+    """Give rows without a title one made from their lead (else text), flagged ``title_source="derived"``.
+
+    The title is the first sentence without its dateline, cut at a word near
+    100 characters (:func:`analysis.readers.pages.derive_title`): every row
+    with words gets a readable title, and the flag says it is not the outlet's.
+
+    Examples
+    --------
+    >>> texts = pd.DataFrame({"title": [None, "Own title"], "title_source": [None, "headline"], "lead": None,
+    ...                       "text": ["Pyongyang, June 19 (KCNA) -- Kim met Putin. They talked.", "Body."]})
+    >>> derive_titles(texts)[["title", "title_source"]].values.tolist()
+    [['Kim met Putin.', 'derived'], ['Own title', 'headline']]
+    """
+    missing = texts["title"].isna()
+    if not missing.any():
+        return texts
+    texts = texts.copy()
+    derived = [derive_title(lead) or derive_title(text)
+               for lead, text in zip(texts.loc[missing, "lead"].tolist(), texts.loc[missing, "text"].tolist())]
+    derived = pd.Series(derived, index=texts.index[missing], dtype=STR)
+    texts.loc[missing, "title"] = derived
+    texts.loc[missing, "title_source"] = derived.where(derived.isna(), "derived")
+    return texts
+
+
+def author_columns(frame: pd.DataFrame, fmap: dict) -> pd.DataFrame:
+    """``author`` (whitespace collapsed) and ``author_source``: its column, or the page element a reader noted.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"penulis": ["  Ahmad  Fauzi "], "__author_source": ["byline"]})
+    >>> author_columns(rows, {"author": "penulis"}).to_dict("records")
+    [{'author': 'Ahmad Fauzi', 'author_source': 'byline'}]
+    """
+    authors = pd.Series([" ".join(v.split()) if isinstance(v, str) else None
+                         for v in _col(frame, fmap.get("author")).tolist()], index=frame.index, dtype=STR)
+    sources = _field_source(frame, "author", fmap.get("author")).where(authors.notna()).astype(STR)
+    return pd.DataFrame({"author": authors, "author_source": sources}, index=frame.index)
 
 
 def language_columns(frame: pd.DataFrame, fmap: dict, texts: pd.DataFrame, session: IngestSession) -> pd.DataFrame:
@@ -461,7 +535,7 @@ def extra_columns(frame: pd.DataFrame, fmap: dict) -> pd.DataFrame:
     used = set(fmap.values()) | {ROW, "__file"}
     extras = {}
     for column in frame.columns:
-        if column in used:
+        if column in used or column.startswith("__"):  # the reader's own notes (``__title_source``...)
             continue
         name = _extra_name(column)
         while name in extras:
@@ -593,8 +667,10 @@ def standardise_chunk(chunk: RawChunk, source_file: str, session: IngestSession
     dates = date_columns(frame, fmap, zones, outlets["url"], session, source_file)
     texts = text_columns(frame, fmap, session)
     languages = language_columns(frame, fmap, texts, session)
+    texts = derive_titles(texts)
     identity = identity_columns(frame, fmap, chunk.family, source_file)
-    rows = pd.concat([outlets, dates, texts, languages, identity, extra_columns(frame, fmap)], axis=1)
+    rows = pd.concat([outlets, dates, texts, author_columns(frame, fmap), languages, identity,
+                      extra_columns(frame, fmap)], axis=1)
     keep, rejects = reject_rows(rows, fmap.get("published"), session)
     rows = rows[keep].reset_index(drop=True)
     return coerce_schema(pd.concat([rows, id_columns(rows, session)], axis=1)), rejects

@@ -3,10 +3,12 @@
 Each file is one source row, numbered in sorted path order. YAML front matter
 (``---`` lines at the top) is read into columns (``title``, ``date``,
 ``url``, ``outlet``... as the author wrote them). HTML pages go through
-trafilatura, which keeps the article body and drops menus, and yields title,
-date, URL and site name from the page's metadata. For ``.txt`` and ``.md``
-without a title in front matter, the first line (or ``# heading``) is the
-title. Files of other types are rejected with the reason; hidden files and
+trafilatura, which keeps the article body and drops menus; headline, date,
+outlet, URL and author come from the page's metadata and lines
+(:mod:`analysis.readers.pages`), each with its source. For ``.txt`` and
+``.md`` without a title in front matter, the most headline-like line is the
+title (never a menu line such as ``Menu`` or ``Beranda``), and the date line,
+byline and dateline near it give date, author and outlet. Files of other types are rejected with the reason; hidden files and
 folders (``.DS_Store``, ``.ipynb_checkpoints``) and a folder's README are
 skipped and counted as a warning. Data files in the folder (CSV, JSON,
 Parquet, feeds) are read by their own readers, so a folder of mixed exports
@@ -21,6 +23,7 @@ from typing import Iterator
 import yaml
 
 from .base import IngestError, RawChunk, ReadOptions, Reject, detect_encoding, frame_from_records
+from .pages import dateline_outlet, html_metadata, text_metadata
 
 DOCUMENT_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm"}
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.S)
@@ -98,19 +101,33 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
 
 
 def _read_html(raw: str) -> dict:
+    """Body from trafilatura; headline, date, outlet, URL and author from :func:`~.pages.html_metadata`.
+
+    Where the page's own metadata and lines say nothing, trafilatura's guesses
+    fill in, with the source ``trafilatura``.
+    """
     import trafilatura
 
+    meta = html_metadata(raw)
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, favor_precision=True)
-    if doc is None:
-        return {}
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    record = {k: data.get(k) for k in ("title", "text", "date", "url", "sitename", "hostname", "author", "language")}
-    record["description"] = data.get("description")
+    data = (doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)) if doc is not None else {}
+    record = {"text": data.get("text"), "language": data.get("language"), "description": data.get("description"),
+              "outlet_domain": data.get("hostname")}
+    for name, key in (("title", "title"), ("published", "date"), ("outlet", "sitename"), ("url", "url"),
+                      ("author", "author")):
+        if meta.get(name):
+            record[name], record[f"__{name}_source"] = meta[name], meta[f"__{name}_source"]
+        elif data.get(key):
+            record[name], record[f"__{name}_source"] = data[key], "trafilatura"
     text, title = record.get("text"), record.get("title")
     if isinstance(text, str) and isinstance(title, str):
         first, _, rest = text.partition("\n")
         if first.strip() == title.strip():  # the page's <h1> repeats the title
             record["text"] = rest.strip()
+    if not record.get("outlet") and isinstance(record.get("text"), str):
+        outlet = dateline_outlet(record["text"])
+        if outlet:
+            record["outlet"], record["__outlet_source"] = outlet, "dateline"
     return {k: v for k, v in record.items() if v not in (None, "")}
 
 
@@ -123,12 +140,10 @@ def _read_document(file: Path, text: str) -> dict:
     else:
         if suffix in {".md", ".markdown"}:
             body = markdown_to_text(body)
-        lines = body.strip().split("\n")
-        if "title" not in meta and lines and lines[0].strip():
-            record["title"] = lines[0].strip()
-            body = "\n".join(lines[1:])
-        record["text"] = body.strip()
-    record.update(meta)  # front matter wins over what the body suggests
+        record.update(text_metadata(body) if "title" not in meta else {"text": body.strip()})
+    for key in meta:  # front matter wins over what the body suggests, and is its own source
+        record.pop(f"__{key}_source", None)
+    record.update(meta)
     return record
 
 

@@ -2,19 +2,21 @@
 
 Every file in this folder is data, read by the module named beside it:
 
-======================== ======================== =============================================
-file                     read by                  what it holds
-======================== ======================== =============================================
-``outlets.csv``          this module              domain -> outlet name, country, language,
-                                                  time zone, ownership, type; aliases
-``boilerplate.txt``      :mod:`analysis.text`     one regex per line: lines cleaning removes
-``actors.yaml``          :mod:`analysis.actors`   actors and places, aliases in four languages
-``concepts.yaml``        :mod:`analysis.tokens`   the concept bridge's glossary
-``stopwords.yaml``       :mod:`analysis.tokens`   stop words added to stopwordsiso's
-``wire_credits.yaml``    :mod:`analysis.lineage`  wires, their datelines and credit phrases
-``public_datasets.csv``  :mod:`analysis.datasets` the real corpora: file, SHA-256, licence
-``demo_*``               :mod:`analysis.demo`     the SIMULATED demo's outlets, events, templates
-======================== ======================== =============================================
+======================== ============================== =============================================
+file                     read by                        what it holds
+======================== ============================== =============================================
+``outlets.csv``          this module                    domain -> outlet name, country, language,
+                                                        time zone, ownership, type; aliases
+``boilerplate.txt``      :mod:`analysis.text`           one regex per line: lines cleaning removes
+``actors.yaml``          :mod:`analysis.actors`         actors and places, aliases in four languages
+``concepts.yaml``        :mod:`analysis.tokens`         the concept bridge's glossary
+``stopwords.yaml``       :mod:`analysis.tokens`         stop words added to stopwordsiso's
+``wire_credits.yaml``    :mod:`analysis.lineage`        wires, their datelines and credit phrases
+``navigation.yaml``      :mod:`analysis.readers.pages`  menu, account and section words (en, id, ru,
+                                                        ko, pl): a line of them is never a headline
+``public_datasets.csv``  :mod:`analysis.datasets`       the real corpora: file, SHA-256, licence
+``demo_*``               :mod:`analysis.demo`           the SIMULATED demo's outlets, events, templates
+======================== ============================== =============================================
 
 This module loads ``outlets.csv`` (:class:`OutletRegistry`): it maps a site's domain to one
 outlet; aliases (``|``-separated) are other names a source may give the outlet
@@ -31,7 +33,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,6 +93,8 @@ class OutletMatch:
     outlet_domain: str | None
     timezone: str | None = None
     known: bool = False
+    #: What decided the match: ``"url"``, ``"domain"`` or ``"name"`` (None when nothing did).
+    via: str | None = None
 
 
 class OutletRegistry:
@@ -149,33 +153,44 @@ class OutletRegistry:
         The URL's host wins, then a domain column, then the source's outlet
         name (matched against names and aliases). Unknown outlets keep their
         normalised host as both name and domain, so that differently named
-        feeds of one site still count as one outlet.
+        feeds of one site still count as one outlet. The match's ``via`` says
+        which of ``url``, ``domain`` or ``name`` decided.
+
+        Examples
+        --------
+        >>> reg = OutletRegistry.default()
+        >>> [reg.resolve(url=u, name=n).via for u, n in [("https://northernherald.example/a", "Northern Herald"),
+        ...                                                (None, "Northern Herald"), (None, None)]]
+        ['url', 'name', None]
         """
+        via_url = normalise_host(url) is not None
         host = normalise_host(url) or normalise_host(domain)
-        key = (host, domain, name)
+        key = (host, domain, name, via_url)
         if key not in self._cache:
             if len(self._cache) > 100_000:
                 self._cache.clear()
-            self._cache[key] = self._resolve(host, domain, name)
+            self._cache[key] = self._resolve(host, domain, name, via_url)
         return self._cache[key]
 
-    def _resolve(self, host, domain, name) -> OutletMatch:
-        match = self.lookup_domain(host)
+    def _resolve(self, host, domain, name, via_url: bool) -> OutletMatch:
+        host_via = "url" if via_url else "domain"
+        match, via = self.lookup_domain(host), host_via
         if match is None and isinstance(domain, str):
-            match = self.lookup_domain(normalise_host(domain))
+            match, via = self.lookup_domain(normalise_host(domain)), "domain"
         if match is None and isinstance(name, str) and name.strip():
-            key = _name_key(name)
+            key, via = _name_key(name), "name"
             if key in self._by_name:
                 match = self._match(self._by_name[key])
             elif _DOMAIN_LIKE_RE.match(name.strip().lower()):
                 match = self.lookup_domain(normalise_host(name))
+                host_via = host_via if host else "name"
                 host = host or normalise_host(name)
         if match is not None:
-            return match
+            return replace(match, via=via)
         if host:
-            return OutletMatch(host, host)
+            return OutletMatch(host, host, via=host_via)
         if isinstance(name, str) and name.strip():
-            return OutletMatch(" ".join(name.split()), None)
+            return OutletMatch(" ".join(name.split()), None, via="name")
         return OutletMatch(None, None)
 
 
