@@ -183,3 +183,39 @@ def test_from_analysis_import_ingest_is_the_function_even_after_the_module_loade
             "print(callable(ingest), ingest.__module__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "analysis.ingestion"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Pyongyang, June 19 (KCNA) -- Kim Jong Un met Putin. They signed a treaty.", "Kim Jong Un met Putin."),
+    ("JAKARTA, KOMPAS.com - Presiden Joko Widodo tiba di Moskwa. Ia bertemu Putin.", "Presiden Joko Widodo tiba di Moskwa."),
+    ("Mr. Kim met the U.S. envoy in Seoul. Talks followed.", "Mr. Kim met the U.S. envoy in Seoul."),
+    ("Президент России прибыл в Пхеньян. Визит продлится два дня.", "Президент России прибыл в Пхеньян."),
+    ("푸틴 대통령이 평양에 도착했다. 회담이 열렸다.", "푸틴 대통령이 평양에 도착했다."),
+])
+def test_rows_without_a_title_get_their_first_sentence_flagged_derived(text, expected):
+    rows = source_rows(body=[text, text], headline=[None, "The outlet's own"])
+    corpus, _ = standardise_chunk(RawChunk(rows, "csv"), "x.csv", IngestSession())
+    assert corpus["title"].tolist() == [expected, "The outlet's own"]
+    assert corpus["title_source"].tolist() == ["derived", "headline"]
+
+
+def test_derived_titles_stop_at_a_word_near_100_characters():
+    text = "The delegation of the Ministry of External Economic Relations " * 4 + "left. Next."
+    rows = source_rows(body=[text])
+    title = standardise_chunk(RawChunk(rows, "csv"), "x.csv", IngestSession())[0]["title"].item()
+    assert len(title) <= 101 and title.endswith(" …") and title[:-2].split()[-1] in text.split()
+
+
+def test_author_column_is_mapped_with_its_source():
+    rows = source_rows(judul=["Putin tiba"], penulis=["  Ahmad   Fauzi "])
+    corpus, _ = standardise_chunk(RawChunk(rows, "csv"), "x.csv", IngestSession())
+    assert corpus[["author", "author_source"]].values.tolist() == [["Ahmad Fauzi", "penulis"]]
+    assert "src_penulis" not in corpus
+
+
+def test_outlet_source_names_what_decided_the_outlet():
+    rows = source_rows(title=["a", "b", "c"], link=["https://www.theguardian.com/x", None, None],
+                       media_name=["Guardian feed", "The Guardian - International", None])
+    corpus, _ = standardise_chunk(RawChunk(rows, "csv"), "x.csv", IngestSession())
+    assert corpus["outlet_source"].fillna("none").tolist() == ["link", "media_name", "none"]
+    assert corpus["outlet"].tolist()[:2] == ["The Guardian", "The Guardian"]

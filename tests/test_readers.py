@@ -308,3 +308,92 @@ def test_explicit_format_applies_to_every_file_of_a_folder(tmp_path):
     (folder / "b.log").write_text('{"title": "B"}\n', encoding="utf-8")
     corpus, report = ingest(folder, format="jsonl")
     assert corpus["title"].tolist() == ["A", "B"] and len(report.files) == 2
+
+
+# ---- single news pages: headline, date, outlet, author with their sources -----
+PAGES = {
+    # language: (menu line, headline, byline, date line, first body line, footer, expected date, outlet)
+    "en": ("Menu Home World Search Subscribe", "Putin and Kim sign mutual defence pact in Pyongyang", "By Jane Doe",
+           "19 June 2024, 14:05 BST", "Russian President Vladimir Putin and Kim Jong Un signed a treaty on Wednesday.",
+           "© 2024 Northern Herald. All rights reserved.", "2024-06-19 13:05", "Northern Herald"),
+    "id": ("Beranda | Nasional | Internasional | Cari | Masuk", "Putin dan Kim Jong Un teken pakta pertahanan di Pyongyang",
+           "Oleh Ahmad Fauzi", "Rabu, 19 Juni 2024 | 13:20 WIB",
+           "Jakarta, KOMPAS.com - Presiden Rusia Vladimir Putin dan Kim Jong Un menandatangani perjanjian.",
+           "Copyright 2008 - 2024 PT. Kompas Cyber Media", "2024-06-19 06:20", "KOMPAS.com"),
+    "ru": ("Главная Новости Политика Поиск Войти", "Путин и Ким Чен Ын подписали договор о всеобъемлющем партнерстве",
+           "Автор: Иван Петров", "19 июня 2024, 14:05 МСК", "Москва, 19 июня. Президент России подписал договор с КНДР.",
+           "© 2024 РИА Новости", "2024-06-19 11:05", "РИА Новости"),
+    "ko": ("메뉴 홈 정치 북한 검색 로그인", "푸틴·김정은, 평양서 포괄적 전략동반자 협정 서명", "김민수 기자",
+           "2024년 6월 19일 15:20", "블라디미르 푸틴 러시아 대통령과 김정은 국무위원장이 협정에 서명했다.",
+           "(c) Yonhap News Agency", "2024-06-19 06:20", "Yonhap News Agency"),  # read in Seoul time: the outlet is known
+}
+
+
+def _bare_page(menu, headline, byline, date_line, first, footer):
+    """A page as a browser saves it from a site without metadata: menus, a headline, the date under it."""
+    body = " ".join(f"<p>{first} Kalimat kedua sekali lagi untuk panjang teks artikel ini.</p>" for _ in range(3))
+    return (f"<html><head><meta charset='utf-8'></head><body><div class='top'>"
+            + "".join(f"<a href='/{i}'>{w}</a> " for i, w in enumerate(menu.replace('|', ' ').split()))
+            + f"</div><div class='content'><div class='headline'>{headline}</div><div class='meta'>{byline}</div>"
+            f"<div class='meta'>{date_line}</div>{body}</div><div class='foot'>{footer}</div></body></html>")
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_pasted_page_gives_headline_date_outlet_author_not_the_menu(tmp_path, lang, suffix):
+    menu, headline, byline, date_line, first, footer, when, outlet = PAGES[lang]
+    page = tmp_path / f"page{suffix}"
+    if suffix == ".html":
+        page.write_text(_bare_page(menu, headline, byline, date_line, first, footer), encoding="utf-8")
+    else:
+        lines = [*menu.split(" | " if "|" in menu else " "), headline, byline, date_line, first, "Share", footer]
+        page.write_text("\n".join(lines), encoding="utf-8")
+    corpus, report = ingest(page)
+    accounted(report)
+    row = corpus.iloc[0]
+    assert row.title == headline and row.title_source == "text"
+    assert row.published.strftime("%Y-%m-%d %H:%M") == when and row.published_source == "date line"
+    assert row.author == byline.replace("By ", "").replace("Oleh ", "").replace("Автор: ", "").replace(" 기자", "")
+    assert row.author_source == "byline"
+    assert row.outlet_raw == outlet and row.outlet_source in {"dateline", "copyright line"}
+    assert not any(w in row.text.split("\n")[0] for w in ("Menu", "Beranda", "Главная", "메뉴"))
+
+
+def test_page_metadata_wins_and_keeps_the_time_trafilatura_drops(tmp_path):
+    import trafilatura
+
+    html = ("<html><head><title>Putin and Kim sign a pact | Northern Herald</title>"
+            "<meta property='og:site_name' content='Northern Herald'>"
+            "<meta property='article:published_time' content='2024-06-19T14:05:00+01:00'>"
+            "<meta name='author' content='Jane Doe'>"
+            "<link rel='canonical' href='https://www.northernherald.example/world/putin-kim'></head><body>"
+            "<nav><ul><li>Menu</li><li>Home</li><li>Login</li></ul></nav><article><h1>Putin and Kim sign a pact</h1>"
+            + "<p>Russian President Vladimir Putin and North Korean leader Kim Jong Un signed a treaty.</p>" * 3
+            + "</article></body></html>")
+    assert trafilatura.extract_metadata(html).date == "2024-06-19"  # the day only: the time is lost
+    (tmp_path / "p.html").write_text(html, encoding="utf-8")
+    row = ingest(tmp_path / "p.html")[0].iloc[0]
+    assert (row.title, row.title_source) == ("Putin and Kim sign a pact", "<title>")
+    assert row.published.isoformat() == "2024-06-19T13:05:00+00:00"
+    assert row.published_source == "meta article:published_time"
+    assert (row.outlet_raw, row.outlet_domain, row.outlet_source) == ("Northern Herald", "northernherald.example",
+                                                                      "canonical")
+    assert (row.author, row.author_source) == ("Jane Doe", "meta author")
+
+
+def test_a_page_whose_only_heading_is_a_menu_gets_the_headline_line(tmp_path):
+    html = ("<html><head><title>Menu</title></head><body><h1>Menu</h1><h2>Beranda</h2>"
+            "<p>Kim Jong Un receives Russian defence minister in Pyongyang</p><p>2024-09-13</p>"
+            + "<p>Kim Jong Un received the Russian defence minister on Friday, KCNA said in a report.</p>" * 3
+            + "</body></html>")
+    (tmp_path / "p.html").write_text(html, encoding="utf-8")
+    row = ingest(tmp_path / "p.html")[0].iloc[0]
+    assert row.title == "Kim Jong Un receives Russian defence minister in Pyongyang"
+    assert row.published.date().isoformat() == "2024-09-13"
+
+
+def test_front_matter_beats_the_page_and_is_its_own_source(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: From front matter\n---\nMenu\nA headline in the body\nText.\n",
+                                   encoding="utf-8")
+    row = ingest(tmp_path / "a.md")[0].iloc[0]
+    assert row.title == "From front matter" and row.title_source == "title"
