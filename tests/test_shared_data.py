@@ -116,3 +116,35 @@ def test_truncated_copy_of_a_real_file_is_an_error_not_a_loss(shared_data, tmp_p
     done = subprocess.run([sys.executable, "-m", "analysis", "ingest", str(cut), "--out", str(tmp_path / "s")],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and "truncated" in done.stderr and "kcna_cut.jsonl.gz" in done.stderr
+
+
+def test_kcna_titles_are_the_outlets_and_headline_less_items_get_derived_ones(shared_data, tmp_path):
+    """KCNA 2024 ships a headline on every row; without them every item with text still gets a title."""
+    from analysis import ingest
+
+    source = shared_data / "kcna_en_2024.jsonl.gz"
+    if not source.exists():
+        pytest.skip(f"{source} is absent")
+    corpus, _ = ingest(source)
+    assert corpus["title"].notna().all() and set(corpus["title_source"]) == {"headline"}
+    rows = pd.read_json(source, lines=True).drop(columns="headline")
+    stripped = tmp_path / "kcna_without_headlines.jsonl"
+    rows.to_json(stripped, orient="records", lines=True, date_format="iso")
+    derived, _ = ingest(stripped)
+    has_text = derived["text"].notna()
+    assert has_text.sum() == 1862  # the rest are Photo/Video items with neither headline nor text
+    assert derived.loc[has_text, "title"].notna().all() and (derived.loc[has_text, "title_source"] == "derived").all()
+    titles = derived.loc[has_text, "title"]
+    assert titles.str.len().max() <= 101 and not titles.str.contains(r"\(KCNA\)|^Pyongyang,", regex=True).any()
+    assert derived.loc[~has_text, "title"].isna().all()  # nothing to derive from: no invented title
+
+
+def test_a_corpus_without_titles_gets_one_per_row(shared_data):
+    from analysis import ingest
+
+    source = shared_data / "narrative_frames_corpus_en_2017-2019.csv.gz"
+    if not source.exists():
+        pytest.skip(f"{source} is absent")
+    corpus, _ = ingest(source)
+    assert len(corpus) == 428 and (corpus["title_source"] == "derived").all()
+    assert corpus["title"].str.len().between(5, 101).all()

@@ -60,9 +60,9 @@ _BYLINE_RE = re.compile(r"^(?:by|oleh|penulis|reporter|wartawan|автор|те�
                         r"(?P<name>[^\d|·•]{2,80}?)\s*(?:[|·•,]\s*.*)?$", re.I)
 _KO_BYLINE_RE = re.compile(r"^(?P<name>[가-힣]{2,4})\s*(?:기자|특파원)\b")
 _DATELINE_DOMAIN_RE = re.compile(r"^\s*(?:[^,\n]{1,40},\s+)?(?P<outlet>[A-Za-z0-9-]+(?:\.[A-Za-z]{2,4}){1,2})"
-                                 r"\s*[-–—]{1,2}\s")
+                                 r"\s*(?:--|[-–—]\s)\s*")
 _DATELINE_AGENCY_RE = re.compile(r"^\s*[^(\n]{0,60}\((?P<outlet>[A-Z][A-Za-z]{1,14}(?:[ -][A-Z][A-Za-z]+)?)\)"
-                                 r"\s*[-–—]{1,2}\s")
+                                 r"\s*(?:--|[-–—]\s)\s*")  # KCNA writes "(KCNA) --Kim Jong Un"
 _COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"
                            r"(?P<outlet>[^\d\s.|,©][^|,©]{1,60}?)\s*(?:\.\s*(?:all|$)|[|,]|all rights|hak cipta|все права|$)", re.I)
 _DATE_METAS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
@@ -391,6 +391,8 @@ def strip_dateline(text: str) -> str:
     --------
     >>> strip_dateline("Pyongyang, August 20 (KCNA) -- President Kim Il Sung made a speech.")
     'President Kim Il Sung made a speech.'
+    >>> strip_dateline("Pyongyang, January 12 (KCNA) --Kim Jong Un received a message.")
+    'Kim Jong Un received a message.'
     """
     for pattern in (_DATELINE_DOMAIN_RE, _DATELINE_AGENCY_RE):
         match = pattern.match(text)
