@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"", "config"},                                                  # the package's version, every path
     {"dates", "text", "registry"},                                   # rules and data files
     {"readers.base", "readers.delimited", "readers.jsonfile", "readers.parquet", "readers.folder", "readers.pages",
-     "readers.feeds", "readers"},                                    # file formats -> raw chunks
+     "readers.feeds", "readers"},                                                   # file formats -> raw chunks
     {"corpus"},                                                      # the schema and its report
     {"ingestion"},                                                   # raw chunks -> corpus table
     {"demo", "datasets", "collect"},                                 # corpora: simulated, public, collected
