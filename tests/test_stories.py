@@ -7,7 +7,8 @@ import pytest
 
 from analysis.cluster import agreement_with_truth
 from analysis.demo import load_demo
-from analysis.stories import cluster_corpus, cluster_stream, cluster_terms, representative_documents
+from analysis.stories import (cluster_corpus, cluster_stream, cluster_terms, representative_documents,
+                              shared_top_terms)
 from analysis.timeseries import clusters_over_time
 from analysis.vectorize import TextVectorizer
 
@@ -70,12 +71,23 @@ def test_cluster_terms_weights_favour_distinctive_terms():
     assert terms.set_index("cluster")["term"].to_dict() == {0: "alpha", 1: "beta"}
 
 
-def test_representatives_are_the_nearest_documents(demo, result):
+def test_representatives_are_the_nearest_documents_of_the_core(demo, result):
     reps = result.representatives
+    shared = shared_top_terms(result.matrix, result.labels, result.vectorizer.get_feature_names_out(), result.terms)
     for cluster, rows in reps.groupby("cluster"):
-        members = result.distances[result.labels == cluster]
-        assert rows["distance"].iloc[0] == pytest.approx(members.min())
-        assert rows["distance"].is_monotonic_increasing
+        members = result.labels == cluster
+        core = members & (shared >= min(2, shared[members].max()))
+        assert rows["distance"].iloc[0] == pytest.approx(result.distances[core].min())
+        assert rows["distance"].is_monotonic_increasing and (rows["shared_terms"] >= min(2, shared[members].max())).all()
+
+
+def test_an_off_topic_member_near_the_centre_is_never_the_headline():
+    corpus = pd.DataFrame({"doc_id": list("abc"), "title": ["Off topic", "Treaty signed", "Treaty ratified"]})
+    terms = pd.DataFrame({"cluster": [0, 0], "language": "all", "term": ["treati", "sign"]})
+    X = np.array([[0, 0, 1], [1, 1, 0], [1, 0, 0]])
+    shared = shared_top_terms(X, [0, 0, 0], ["treati", "sign", "off"], terms)
+    reps = representative_documents(corpus, [0, 0, 0], [0.01, 0.2, 0.1], n=1, shared=shared)
+    assert reps["doc_id"].tolist() == ["b"]  # a is nearest, but shares no top term; c shares one of two
 
 
 def test_stability_report(result):
