@@ -85,7 +85,7 @@ def _term_pattern(term: str, language: str | None, glossary: str | None) -> re.P
             parts = [rf"(?<!\w){re.escape(str(t))}\w*" for t, _ in sorted(terms, key=lambda x: -len(str(x[0])))]
         return re.compile("|".join(parts), re.IGNORECASE) if parts else None
     if language in ("ko", "id"):
-        return re.compile(rf"\w*{re.escape(term)}\w*", re.IGNORECASE)
+        return re.compile(rf"(?<!\w)\w*{re.escape(term)}\w*", re.IGNORECASE)  # from word starts only: quicker
     return re.compile(rf"(?<!\w){re.escape(term)}\w*", re.IGNORECASE)
 
 
@@ -136,8 +136,8 @@ def surface_form(term: str, texts, language: str | None, *, glossary=None, fallb
         pattern = re.compile(rf"(?<!\w){re.escape(term[:-1])}[\w\-']*", re.IGNORECASE)
     forms: Counter = Counter()
     if pattern is not None:
-        for text in texts:
-            forms.update(m.group(0) for m in pattern.finditer(text) if language != "ko" or key in registry)
+        if language != "ko" or key in registry:
+            forms.update(m.group(0) for m in pattern.finditer("\n".join(texts)))
     checked = {f: n for f, n in forms.items() if key in registry or _is_token_of(f, term, language, glossary)}
     if checked:
         folded: Counter = Counter()

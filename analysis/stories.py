@@ -139,14 +139,15 @@ def _head_texts(frame: pd.DataFrame, limit: int = 1500) -> list[str]:
 
 
 def label_terms(terms: pd.DataFrame, corpus: pd.DataFrame, labels, distances=None, *, glossary=None,
-                max_docs: int = 200) -> pd.DataFrame:
+                max_docs: int = 50, top_n: int = LABEL_TERMS + 2) -> pd.DataFrame:
     """``terms`` with a ``surface`` column: each term as a reader knows it (:func:`analysis.kwic.surface_form`).
 
     A language's rows are read in that language's documents of the cluster; the overall rows
     ("all") in the cluster's languages, the most common first (a stem in the first language whose
     documents contain it; ``@`` tokens in the most common language). At most ``max_docs``
-    documents per cluster and language are read, the nearest the centre first when ``distances``
-    is given.
+    documents per cluster and language are read (their first 600 characters), the nearest the
+    centre first when ``distances`` is given; only the ``top_n`` first terms of each row group get
+    a surface (the others: empty), which keeps labelling under a second per thousand documents.
 
     Examples
     --------
@@ -164,10 +165,13 @@ def label_terms(terms: pd.DataFrame, corpus: pd.DataFrame, labels, distances=Non
     languages = frame["language"].fillna("und").astype(str) if "language" in frame else pd.Series("und", frame.index)
     texts = {}  # (cluster, language) -> head texts, the nearest first
     for (c, lang), rows in frame.groupby([frame["cluster"], languages], sort=False):
-        texts[(c, lang)] = _head_texts(rows.head(max_docs))
+        texts[(c, lang)] = _head_texts(rows.head(max_docs), limit=600)
     by_size = languages.groupby(frame["cluster"]).value_counts()
     surfaces = []
     for row in terms.itertuples(index=False):
+        if "rank" in terms and row.rank > top_n:
+            surfaces.append(None)
+            continue
         if row.language != "all":
             surfaces.append(surface_form(row.term, texts.get((row.cluster, row.language), []),
                                          None if row.language == "und" else row.language, glossary=glossary))
