@@ -277,7 +277,7 @@ def _add_cluster_command(commands) -> None:
     p = commands.add_parser("cluster", help="cluster documents into stories; write tables (sizes, terms, stability, time)")
     p.add_argument("path", help="a file, folder or corpus store")
     p.add_argument("--out", required=True, help="folder for the CSV tables")
-    p.add_argument("-k", default="auto", help="number of clusters, or 'auto' (best silhouette over 10..40)")
+    p.add_argument("-k", default="auto", help="number of clusters, or 'auto' (best silhouette over a range scaled to the corpus, about sqrt(n/2))")
     p.add_argument("--method", choices=["kmeans", "minibatch", "agglomerative", "hdbscan"], default="kmeans")
     p.add_argument("--query", help="cluster only the documents matching this query")
     p.add_argument("--skip-duplicates", action="store_true", help="leave exact duplicates out")

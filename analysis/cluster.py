@@ -3,7 +3,7 @@
 The estimator and its checks::
 
     X = TextVectorizer().fit_transform(corpus)            # analysis.vectorize
-    table = choose_n_clusters(X, range(10, 41, 5))        # silhouette / Calinski-Harabasz per k
+    table = choose_n_clusters(X)                          # silhouette / Calinski-Harabasz per k ("auto" range)
     clusterer = StoryClusterer(n_clusters=25).fit(X)      # LSA + k-means (or agglomerative, HDBSCAN)
     stability = cluster_stability(X, clusterer)           # how far to trust each cluster
 
@@ -259,13 +259,41 @@ class StoryClusterer(ClusterMixin, TransformerMixin, BaseEstimator):
         return np.asarray([f"lsa{i}" for i in range(self.svd_.n_components)], dtype=object)
 
 
-def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sample_size=2000,
+K_MAX = 40  # the most clusters "auto" tries: more stories than a reader can follow in one table
+
+
+def auto_k_range(n_documents: int, *, steps: int = 8) -> list[int]:
+    """The k that ``"auto"`` tries for ``n_documents``: around sqrt(n / 2), from half of it to 1.5 times it.
+
+    The rule of thumb k ~ sqrt(n / 2) (Mardia et al. 1979) sets the centre; the range runs from
+    half to one and a half times it, at least 2, at most :data:`K_MAX` (and below n), in at most
+    ``steps`` evenly spaced values; when 1.5 times the centre passes :data:`K_MAX`, the range is
+    half of it to :data:`K_MAX`. A query subset of 74 documents tries 3..9 clusters, a year of
+    KCNA (2,000) 16..40, the 4,000-article demo and larger corpora 20..40.
+
+    Examples
+    --------
+    >>> auto_k_range(74)
+    [3, 4, 5, 6, 7, 8, 9]
+    >>> auto_k_range(2000)
+    [16, 19, 23, 26, 30, 33, 37, 40]
+    >>> auto_k_range(5), auto_k_range(50_000)
+    ([2], [20, 23, 26, 29, 31, 34, 37, 40])
+    """
+    centre = np.sqrt(max(int(n_documents), 1) / 2)
+    high = int(min(K_MAX, max(2, round(1.5 * centre)), max(int(n_documents) - 1, 2)))
+    low = int(min(high, max(2, min(round(centre / 2), high // 2))))
+    return sorted({int(round(k)) for k in np.linspace(low, high, num=min(steps, high - low + 1))})
+
+
+def choose_n_clusters(X, ks="auto", *, n_components=100, n_init=1, sample_size=2000,
                       random_state=0) -> pd.DataFrame:
     """Silhouette and Calinski-Harabasz scores of k-means for each k, as a table.
 
     The LSA is fitted once and shared by every k. Silhouette (cosine, on a fixed sample of at most
     ``sample_size`` documents) is the criterion: the row with the highest one is marked ``best``.
     Read the table, not only the mark: a flat curve means the data do not prefer any k.
+    ``ks="auto"`` tries :func:`auto_k_range` of the number of documents; a list tries those k.
 
     Examples
     --------
@@ -275,8 +303,15 @@ def choose_n_clusters(X, ks=range(10, 41, 5), *, n_components=100, n_init=1, sam
     >>> table = choose_n_clusters(X, [5, 10, 15])
     >>> table.columns.tolist(), int(table["best"].sum())
     (['k', 'silhouette', 'calinski_harabasz', 'inertia', 'best'], 1)
+    >>> choose_n_clusters(X)["k"].tolist()  # "auto": around sqrt(400 / 2)
+    [7, 9, 11, 13, 15, 17, 19, 21]
     """
     from sklearn.cluster import KMeans
+
+    if isinstance(ks, str):
+        if ks != "auto":
+            raise ValueError(f"ks must be 'auto' or a list of whole numbers, not {ks!r}")
+        ks = auto_k_range(X.shape[0])
 
     base = StoryClusterer(n_clusters=1, n_components=n_components, random_state=random_state)
     components = max(1, min(int(n_components), X.shape[1] - 1, X.shape[0] - 1))

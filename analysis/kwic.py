@@ -20,6 +20,8 @@ Examples
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 
 import pandas as pd
 
@@ -49,7 +51,7 @@ def term_pattern(term: str, language: str | None, *, glossary=None) -> re.Patter
     Stems match as word prefixes (``ratifi`` finds "ratified"), Indonesian stems anywhere in a
     word (``tandatangan`` finds "menandatangani"), ``@ACTOR`` tokens through the actor registry's
     aliases, and ``@CONCEPT`` tokens through the glossary's terms. None for an ``@`` token that
-    neither knows.
+    neither knows. Patterns are compiled once per process (cached).
 
     Examples
     --------
@@ -58,6 +60,12 @@ def term_pattern(term: str, language: str | None, *, glossary=None) -> re.Patter
     >>> term_pattern("@TREATY", "ru").search("Госдума ратифицировала договор").group(0)
     'договор'
     """
+    return _term_pattern(term, language if isinstance(language, str) else None,
+                         None if glossary is None else str(glossary))
+
+
+@lru_cache(maxsize=4096)
+def _term_pattern(term: str, language: str | None, glossary: str | None) -> re.Pattern | None:
     if term.startswith("@"):
         key = term[1:]
         from .actors import alias_pattern, load_actor_registry
@@ -70,15 +78,82 @@ def term_pattern(term: str, language: str | None, *, glossary=None) -> re.Patter
                        for a in names or []]
             parts = [alias_pattern(str(a), lang) for a, lang in aliases]
         else:
-            entry = load_concept_glossary(None if glossary is None else str(glossary)).get(key)
+            entry = load_concept_glossary(glossary).get(key)
             if entry is None:
                 return None
             terms = [(t, lang) for lang, names in entry["terms"].items() if langs is None or lang in langs for t in names]
             parts = [rf"(?<!\w){re.escape(str(t))}\w*" for t, _ in sorted(terms, key=lambda x: -len(str(x[0])))]
         return re.compile("|".join(parts), re.IGNORECASE) if parts else None
     if language in ("ko", "id"):
-        return re.compile(rf"\w*{re.escape(term)}\w*", re.IGNORECASE)
+        return re.compile(rf"(?<!\w)\w*{re.escape(term)}\w*", re.IGNORECASE)  # from word starts only: quicker
     return re.compile(rf"(?<!\w){re.escape(term)}\w*", re.IGNORECASE)
+
+
+def _is_token_of(words: str, term: str, language: str | None, glossary) -> bool:
+    """Whether ``words`` (a match of :func:`term_pattern`) tokenise to ``term`` and nothing else."""
+    from .tokens import MultilingualTokenizer, apply_glossary
+
+    tokens = MultilingualTokenizer(concept_bridge=False)._words(words, language)
+    if term.startswith("@"):
+        tokens = apply_glossary(tokens, language, glossary)
+    return tokens == [term]
+
+
+def surface_form(term: str, texts, language: str | None, *, glossary=None, fallback: bool = True) -> str | None:
+    """The word a reader knows for a vector token: its most frequent surface form in ``texts``.
+
+    Every match of :func:`term_pattern` in the texts is checked by tokenising it again (so the
+    stem ``sign`` is not read as "significant"); the most frequent form wins (counted without
+    case, shown in lower case when it occurs so, else in its most frequent spelling: headlines
+    capitalise every word). ``@ACTOR`` tokens in English read as the registry's
+    display name ("North Korea"); in other languages as the most frequent alias found ("КНДР").
+    ``@CONCEPT`` tokens read as the most frequent glossary term found in the texts, else the first
+    term of ``language``, else the glossary's label. Korean morphemes are words already. When
+    nothing matches, the term itself (an ``@`` token without its ``@``, lower case), or None with
+    ``fallback=False``.
+
+    Examples
+    --------
+    >>> surface_form("claus", ["The clause on defence", "two clauses", "A clause"], "en")
+    'clause'
+    >>> surface_form("@RATIFY", ["Госдума ратифицировала договор"], "ru")
+    'ратифицировала'
+    >>> surface_form("@PRK", ["Pyongyang and North Korea's army"], "en")
+    'North Korea'
+    """
+    from .actors import load_actor_registry
+    from .tokens import load_concept_glossary
+
+    registry = load_actor_registry()
+    key = term[1:] if term.startswith("@") else None
+    if key in registry and language in (None, "en"):
+        return str(registry[key]["label"])
+    if language == "ko" and key is None:
+        return term
+    pattern = term_pattern(term, language, glossary=glossary)
+    if key is None and language not in ("ko", "id") and len(term) > 3:
+        # a Snowball stem is not always a prefix of its words (ministri <- ministry): look a little shorter
+        pattern = re.compile(rf"(?<!\w){re.escape(term[:-1])}[\w\-']*", re.IGNORECASE)
+    forms: Counter = Counter()
+    if pattern is not None:
+        if language != "ko" or key in registry:
+            forms.update(m.group(0) for m in pattern.finditer("\n".join(texts)))
+    checked = {f: n for f, n in forms.items() if key in registry or _is_token_of(f, term, language, glossary)}
+    if checked:
+        folded: Counter = Counter()
+        for form, n in checked.items():
+            folded[form.casefold()] += n
+        best = max(folded.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+        spellings = [f for f in checked if f.casefold() == best]
+        lower = [f for f in spellings if f == f.lower()]  # a word ever written in lower case is no name
+        return max(lower or spellings, key=lambda f: (checked[f], f))
+    if not fallback:
+        return None
+    entry = load_concept_glossary(None if glossary is None else str(glossary)).get(key or "")
+    if entry is not None:
+        found = entry["terms"].get(language) or []
+        return str(found[0]) if found else str(entry["label"])
+    return key.lower() if key else term
 
 
 def keyword_in_context(corpus: pd.DataFrame, terms, *, width=50, limit=20, glossary=None) -> pd.DataFrame:

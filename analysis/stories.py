@@ -4,8 +4,10 @@
 researcher reads::
 
     terms = cluster_terms(X, labels, feature_names, languages=corpus["language"])
-    representatives = representative_documents(corpus, labels, distances)
-    summary = summarise_clusters(corpus, labels, distances, terms, representatives, stability)
+    terms = label_terms(terms, corpus, labels, distances)           # + the words behind the stems
+    shared = shared_top_terms(X, labels, feature_names, terms)      # top terms each document holds
+    representatives = representative_documents(corpus, labels, distances, shared=shared)
+    summary = summarise_clusters(corpus, labels, distances, terms, representatives, stability, shared=shared)
     points = document_map(clusterer.embedding_, labels)      # two coordinates per document
 
 or all at once with :func:`cluster_corpus`, whose :class:`ClusterResult` also drills into one
@@ -77,20 +79,129 @@ def cluster_terms(X, labels, feature_names, *, languages=None, top_n=10) -> pd.D
     return pd.DataFrame(rows, columns=["cluster", "language", "rank", "term", "weight"])
 
 
-def representative_documents(corpus: pd.DataFrame, labels, distances, *, n=3) -> pd.DataFrame:
-    """The ``n`` documents of each cluster nearest its centre (columns: cluster, rank, distance, ...)."""
+#: A cluster's core: its documents sharing at least CORE_MIN_SHARED of its CORE_TERMS top terms.
+CORE_TERMS, CORE_MIN_SHARED = 5, 2
+#: Terms in a label; languages with at least this share of a cluster get a label of their own.
+LABEL_TERMS, LABEL_LANGUAGE_SHARE = 4, 0.2
+
+
+def shared_top_terms(X, labels, feature_names, terms, *, top_n=CORE_TERMS) -> np.ndarray:
+    """For every document, how many of its cluster's ``top_n`` overall top terms it contains.
+
+    Examples
+    --------
+    >>> from scipy import sparse
+    >>> X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]]))
+    >>> terms = pd.DataFrame({"cluster": [0, 0], "language": "all", "term": ["a", "b"]})
+    >>> shared_top_terms(X, [0, 0, 0], ["a", "b", "c"], terms).tolist()
+    [2, 1, 0]
+    """
+    X = sparse.csr_matrix(X)
+    labels = np.asarray(labels)
+    column = {t: i for i, t in enumerate(np.asarray(feature_names, dtype=object))}
+    shared = np.zeros(len(labels), dtype=np.int64)
+    overall = terms[terms["language"] == "all"]
+    for c, rows in overall.groupby("cluster"):
+        columns = [column[t] for t in rows["term"].head(top_n) if t in column]
+        members = np.flatnonzero(labels == c)
+        if columns and len(members):
+            shared[members] = np.asarray((X[members][:, columns] > 0).sum(axis=1)).ravel()
+    return shared
+
+
+def representative_documents(corpus: pd.DataFrame, labels, distances, *, n=3, shared=None) -> pd.DataFrame:
+    """The ``n`` documents of each cluster's core nearest its centre (columns: cluster, rank, distance, ...).
+
+    ``shared``: :func:`shared_top_terms` of every document. When given, only the cluster's core
+    are candidates: the documents sharing at least :data:`CORE_MIN_SHARED` of its top terms (or, in
+    a cluster where none does, those sharing the most), so a member near the centre that shares
+    none of the cluster's words (an off-topic member) is never its headline. Without it, the
+    nearest documents.
+    """
     frame = corpus.reset_index(drop=True).assign(cluster=np.asarray(labels), distance=np.asarray(distances))
+    if shared is not None:
+        frame["shared_terms"] = np.asarray(shared)
+        best = frame.groupby("cluster")["shared_terms"].transform("max")
+        frame = frame[frame["shared_terms"] >= np.minimum(best, CORE_MIN_SHARED)]
     frame = frame[frame["cluster"] >= 0].sort_values(["cluster", "distance"], kind="stable")
     top = frame.groupby("cluster", sort=True).head(n).copy()
     top["rank"] = top.groupby("cluster").cumcount() + 1
-    columns = ["cluster", "rank", "distance"] + [c for c in ("doc_id", "published", "outlet", "language", "title")
-                                                 if c in top]
+    columns = ["cluster", "rank", "distance"] + [c for c in ("shared_terms", "doc_id", "published", "outlet",
+                                                             "language", "title") if c in top]
     return top[columns].reset_index(drop=True)
 
 
-def _label_terms(terms: pd.DataFrame, cluster: int, n: int = 4) -> str:
-    top = terms[(terms["cluster"] == cluster) & (terms["language"] == "all")]["term"].head(n)
-    return " · ".join(top)
+def _head_texts(frame: pd.DataFrame, limit: int = 1500) -> list[str]:
+    """Title, lead and the start of the text of each document: where a label's words are read."""
+    parts = [frame[c].fillna("").astype(str) if c in frame else pd.Series("", index=frame.index)
+             for c in ("title", "lead", "text")]
+    return [f"{t}\n{lead}\n{text[:limit]}" for t, lead, text in zip(*parts)]
+
+
+def label_terms(terms: pd.DataFrame, corpus: pd.DataFrame, labels, distances=None, *, glossary=None,
+                max_docs: int = 50, top_n: int = LABEL_TERMS + 2) -> pd.DataFrame:
+    """``terms`` with a ``surface`` column: each term as a reader knows it (:func:`analysis.kwic.surface_form`).
+
+    A language's rows are read in that language's documents of the cluster; the overall rows
+    ("all") in the cluster's languages, the most common first (a stem in the first language whose
+    documents contain it; ``@`` tokens in the most common language). At most ``max_docs``
+    documents per cluster and language are read (their first 600 characters), the nearest the
+    centre first when ``distances`` is given; only the ``top_n`` first terms of each row group get
+    a surface (the others: empty), which keeps labelling under a second per thousand documents.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"title": ["The clauses of the treaty", "A clause"], "language": ["en", "en"]})
+    >>> terms = pd.DataFrame({"cluster": [0, 0], "language": ["all", "en"], "rank": [1, 1],
+    ...                       "term": ["claus", "@TREATY"], "weight": [1.0, 0.5]})
+    >>> label_terms(terms, docs, [0, 0])["surface"].tolist()
+    ['clause', 'treaty']
+    """
+    from .kwic import surface_form
+
+    frame = corpus.reset_index(drop=True)
+    order = np.argsort(np.asarray(distances), kind="stable") if distances is not None else np.arange(len(frame))
+    frame = frame.iloc[order].assign(cluster=np.asarray(labels)[order])
+    languages = frame["language"].fillna("und").astype(str) if "language" in frame else pd.Series("und", frame.index)
+    texts = {}  # (cluster, language) -> head texts, the nearest first
+    for (c, lang), rows in frame.groupby([frame["cluster"], languages], sort=False):
+        texts[(c, lang)] = _head_texts(rows.head(max_docs), limit=600)
+    by_size = languages.groupby(frame["cluster"]).value_counts()
+    surfaces = []
+    for row in terms.itertuples(index=False):
+        if "rank" in terms and row.rank > top_n:
+            surfaces.append(None)
+            continue
+        if row.language != "all":
+            surfaces.append(surface_form(row.term, texts.get((row.cluster, row.language), []),
+                                         None if row.language == "und" else row.language, glossary=glossary))
+            continue
+        ranked = list(by_size[row.cluster].index) if row.cluster in by_size.index else ["und"]
+        tried = ranked if not row.term.startswith("@") else ranked[:1]
+        found = (surface_form(row.term, texts.get((row.cluster, lang), []), None if lang == "und" else lang,
+                              glossary=glossary, fallback=False) for lang in tried)
+        surfaces.append(next((f for f in found if f is not None), None)
+                        or surface_form(row.term, [], None if ranked[0] == "und" else ranked[0], glossary=glossary))
+    return terms.assign(surface=surfaces)
+
+
+def _label_terms(terms: pd.DataFrame, cluster: int, language: str = "all", n: int = LABEL_TERMS) -> str:
+    rows = terms[(terms["cluster"] == cluster) & (terms["language"] == language)]
+    words = rows["surface"] if "surface" in rows else rows["term"]
+    seen, kept = set(), []
+    for word in words:  # one word twice ("Kim" from @KIM_JONG_UN and from kim) reads badly
+        if isinstance(word, str) and word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            kept.append(word)
+    return " · ".join(kept[:n])
+
+
+def _labels_by_language(terms: pd.DataFrame, cluster: int, languages: pd.Series) -> str:
+    """``"en: ... | pl: ..."``: a label per language holding at least LABEL_LANGUAGE_SHARE of the cluster."""
+    shares = languages.fillna("und").astype(str).value_counts(normalize=True)
+    main = [lang for lang, share in shares.items() if share >= LABEL_LANGUAGE_SHARE]
+    labels = [(lang, _label_terms(terms, cluster, lang)) for lang in main]
+    return " | ".join(f"{lang}: {label}" for lang, label in labels if label)
 
 
 def _composition(values: pd.Series, top: int = 3) -> str:
@@ -98,15 +209,32 @@ def _composition(values: pd.Series, top: int = 3) -> str:
     return ", ".join(f"{k} {v / counts.sum():.0%}" for k, v in counts.head(top).items())
 
 
-def summarise_clusters(corpus, labels, distances, terms, representatives, stability=None) -> pd.DataFrame:
-    """One row per cluster: size, share, label terms, headline, languages, outlets, stability."""
+def summarise_clusters(corpus, labels, distances, terms, representatives, stability=None, *,
+                       shared=None) -> pd.DataFrame:
+    """One row per cluster: size, share, labels, headline, coherence, languages, outlets, stability.
+
+    ``label`` is the cluster's top terms as words (``surface`` of ``terms`` when
+    :func:`label_terms` added it), ``labels`` one such label per language holding at least
+    :data:`LABEL_LANGUAGE_SHARE` of the cluster (``"en: ... | pl: ..."``), ``headline`` the title of
+    its first representative (from the core when ``representatives`` was made with ``shared``).
+    Two coherence figures: ``coherence``, the mean cosine similarity of the documents to the
+    centre in the LSA space (1 = all alike; 1 - ``mean_distance``), and ``core_share``, the share
+    of its documents holding at least :data:`CORE_MIN_SHARED` of its top :data:`CORE_TERMS` terms
+    (from ``shared``, :func:`shared_top_terms`; NaN without it): a cluster whose documents share
+    few of its own top words is a catch-all, whatever its coherence.
+    """
     frame = corpus.reset_index(drop=True).assign(cluster=np.asarray(labels), distance=np.asarray(distances))
+    frame["_core"] = np.asarray(shared) >= CORE_MIN_SHARED if shared is not None else np.nan
     rows = []
     for c, members in frame.groupby("cluster", sort=True):
         head = representatives[representatives["cluster"] == c]
+        noise = c == NOISE
         row = {"cluster": int(c), "size": len(members), "share": len(members) / len(frame),
-               "label": "noise (HDBSCAN)" if c == NOISE else _label_terms(terms, c),
+               "label": "noise (HDBSCAN)" if noise else _label_terms(terms, c),
+               "labels": "" if noise or "language" not in members else _labels_by_language(terms, c, members["language"]),
                "headline": head["title"].iloc[0] if len(head) and "title" in head else "",
+               "coherence": float(1.0 - members["distance"].mean()),
+               "core_share": float(members["_core"].astype(float).mean()),
                "mean_distance": float(members["distance"].mean()),
                "languages": _composition(members["language"]) if "language" in members else "",
                "n_outlets": int(members["outlet"].nunique()) if "outlet" in members else 0,
@@ -210,7 +338,7 @@ class ClusterResult:
         return folder
 
 
-def cluster_corpus(corpus: pd.DataFrame, *, n_clusters="auto", ks=range(10, 41, 5), method="kmeans",
+def cluster_corpus(corpus: pd.DataFrame, *, n_clusters="auto", ks="auto", method="kmeans",
                    vectorizer=None, n_components=100, stability_runs=3, random_state=0) -> ClusterResult:
     """Vectorise, pick k (when ``"auto"``), cluster, label, and test stability, in one call.
 
@@ -219,6 +347,9 @@ def cluster_corpus(corpus: pd.DataFrame, *, n_clusters="auto", ks=range(10, 41, 
     corpus : corpus table (title, lead, text, language, and doc_id/outlet/published when present)
     n_clusters : int or "auto", default="auto"
         "auto": the k with the best silhouette in ``ks`` (see :func:`analysis.cluster.choose_n_clusters`).
+    ks : "auto" or list of int, default="auto"
+        The k tried by ``n_clusters="auto"``; "auto": a range scaled to the corpus,
+        :func:`analysis.cluster.auto_k_range` (3..9 for 74 documents, 20..40 from 3,200).
     method : see :class:`analysis.cluster.StoryClusterer`.
     vectorizer : transformer, optional
         Default: :class:`analysis.vectorize.TextVectorizer` with its defaults.
@@ -240,11 +371,14 @@ def cluster_corpus(corpus: pd.DataFrame, *, n_clusters="auto", ks=range(10, 41, 
                                random_state=random_state).fit(X)
     labels, distances = clusterer.labels_, clusterer.distances_
     languages = corpus["language"].to_numpy() if "language" in corpus else None
-    terms = cluster_terms(X, labels, vectorizer.get_feature_names_out(), languages=languages)
-    representatives = representative_documents(corpus, labels, distances, n=3)
+    names = vectorizer.get_feature_names_out()
+    terms = cluster_terms(X, labels, names, languages=languages)
+    terms = label_terms(terms, corpus, labels, distances, glossary=getattr(vectorizer, "glossary", None))
+    shared = shared_top_terms(X, labels, names, terms)
+    representatives = representative_documents(corpus, labels, distances, n=3, shared=shared)
     stability = (cluster_stability(X, clusterer, n_seeds=stability_runs, n_bootstrap=stability_runs,
                                    random_state=random_state) if stability_runs else None)
-    summary = summarise_clusters(corpus, labels, distances, terms, representatives, stability)
+    summary = summarise_clusters(corpus, labels, distances, terms, representatives, stability, shared=shared)
     return ClusterResult(labels=labels, distances=distances, summary=summary, terms=terms,
                          representatives=representatives, stability=stability, k_table=k_table,
                          clusterer=clusterer, vectorizer=vectorizer, matrix=X)

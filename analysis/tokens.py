@@ -7,7 +7,15 @@ Tokenisation by language (all offline):
   loads lazily, once per process (about 2 s with its first analysis);
 * Indonesian: Sastrawi stemming (``ditandatangani`` -> ``tandatangan``);
 * Russian and English: Snowball stemming;
-* stop words for every language from stopwordsiso; other languages: lower-cased words.
+* every other language (the fallback, e.g. Polish in European RSS feeds): lower-cased words, the
+  Snowball stemmer of PyStemmer when it has the language (:data:`SNOWBALL_LANGUAGES`: Polish,
+  German, French, Spanish and 26 more), else the words unstemmed (Ukrainian, Japanese...);
+* stop words for every language from stopwordsiso (when it has the language) plus
+  ``registry/stopwords.yaml``.
+
+The concept bridge works in any language whose terms the registries hold: ``actors.yaml`` has
+Polish aliases (``Kore* Północn*``) and ``concepts.yaml`` Polish terms (``ratyfikacja``), so an
+English and a Polish article on one story share ``@PRK``, ``@RATIFY`` tokens.
 
 The **concept bridge** replaces every actor or place the registry knows (:mod:`analysis.actors`)
 by one canonical token (``@PRK`` for North Korea, Korea Utara, Korut, КНДР, 북한은...), and the
@@ -94,12 +102,29 @@ def stop_words(language: str) -> frozenset:
     return frozenset(words)
 
 
+#: ISO 639-1 code -> Snowball algorithm of PyStemmer, for every language but Indonesian (Sastrawi)
+#: and Korean (Kiwi morphemes); a language not listed keeps its words unstemmed.
+SNOWBALL_LANGUAGES = {"ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
+                      "el": "greek", "en": "english", "es": "spanish", "et": "estonian", "eu": "basque",
+                      "fa": "persian", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+                      "hu": "hungarian", "hy": "armenian", "it": "italian", "lt": "lithuanian", "ne": "nepali",
+                      "nl": "dutch", "no": "norwegian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
+                      "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish"}
+
+
 @lru_cache(maxsize=500_000)
 def _stem(word: str, language: str) -> str:
+    """The stem of a lower-cased word: Sastrawi for Indonesian, Snowball where PyStemmer has the language.
+
+    Examples
+    --------
+    >>> _stem("ratyfikowała", "pl"), _stem("ratified", "en"), _stem("word", "xx")
+    ('ratyfikow', 'ratifi', 'word')
+    """
     if language == "id":
         return _sastrawi().stem(word) or word
-    if language in ("en", "ru"):
-        return _snowball({"en": "english", "ru": "russian"}[language]).stemWord(word)
+    if language in SNOWBALL_LANGUAGES:
+        return _snowball(SNOWBALL_LANGUAGES[language]).stemWord(word)
     return word
 
 
@@ -180,7 +205,7 @@ def _word_token(word: str, language: str | None, stem: bool) -> str:
     folded = word.casefold()
     if len(folded) < 2 or (language and folded in stop_words(language)):
         return ""
-    if stem and language in ("en", "id", "ru"):
+    if stem and (language == "id" or language in SNOWBALL_LANGUAGES):
         return _stem(folded, language)
     return folded
 

@@ -208,7 +208,7 @@ def _clustering_key(corpus: pd.DataFrame, n_clusters, ks, random_state) -> dict:
 
     return {"analysis_version": __version__, "documents": len(corpus), "corpus_sha256": _corpus_fingerprint(corpus),
             "n_clusters": n_clusters if isinstance(n_clusters, str) else int(n_clusters),
-            "ks": [int(k) for k in ks], "random_state": int(random_state)}
+            "ks": ks if isinstance(ks, str) else [int(k) for k in ks], "random_state": int(random_state)}
 
 
 def _file_sha256(path: Path) -> str | None:

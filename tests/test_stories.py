@@ -7,7 +7,8 @@ import pytest
 
 from analysis.cluster import agreement_with_truth
 from analysis.demo import load_demo
-from analysis.stories import cluster_corpus, cluster_stream, cluster_terms, representative_documents
+from analysis.stories import (cluster_corpus, cluster_stream, cluster_terms, representative_documents,
+                              shared_top_terms)
 from analysis.timeseries import clusters_over_time
 from analysis.vectorize import TextVectorizer
 
@@ -70,12 +71,23 @@ def test_cluster_terms_weights_favour_distinctive_terms():
     assert terms.set_index("cluster")["term"].to_dict() == {0: "alpha", 1: "beta"}
 
 
-def test_representatives_are_the_nearest_documents(demo, result):
+def test_representatives_are_the_nearest_documents_of_the_core(demo, result):
     reps = result.representatives
+    shared = shared_top_terms(result.matrix, result.labels, result.vectorizer.get_feature_names_out(), result.terms)
     for cluster, rows in reps.groupby("cluster"):
-        members = result.distances[result.labels == cluster]
-        assert rows["distance"].iloc[0] == pytest.approx(members.min())
-        assert rows["distance"].is_monotonic_increasing
+        members = result.labels == cluster
+        core = members & (shared >= min(2, shared[members].max()))
+        assert rows["distance"].iloc[0] == pytest.approx(result.distances[core].min())
+        assert rows["distance"].is_monotonic_increasing and (rows["shared_terms"] >= min(2, shared[members].max())).all()
+
+
+def test_an_off_topic_member_near_the_centre_is_never_the_headline():
+    corpus = pd.DataFrame({"doc_id": list("abc"), "title": ["Off topic", "Treaty signed", "Treaty ratified"]})
+    terms = pd.DataFrame({"cluster": [0, 0], "language": "all", "term": ["treati", "sign"]})
+    X = np.array([[0, 0, 1], [1, 1, 0], [1, 0, 0]])
+    shared = shared_top_terms(X, [0, 0, 0], ["treati", "sign", "off"], terms)
+    reps = representative_documents(corpus, [0, 0, 0], [0.01, 0.2, 0.1], n=1, shared=shared)
+    assert reps["doc_id"].tolist() == ["b"]  # a is nearest, but shares no top term; c shares one of two
 
 
 def test_stability_report(result):
@@ -129,3 +141,59 @@ def test_write_leaves_out_what_was_not_computed(tmp_path):
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == ["assignments.csv", "cluster_terms.csv", "clusters.csv", "k_selection.csv", "representatives.csv"]
     assert (tmp_path / "k_selection.csv").read_bytes() == result.k_table.to_csv(index=False).encode("utf-8")
+
+
+def _rss_days(shared_data, first, last):
+    from pathlib import Path
+
+    from analysis.workflow import open_corpus
+
+    corpus = open_corpus(Path(shared_data) / "rss2023_multioutlet_headlines.csv.gz")
+    days = pd.to_datetime(corpus["published"], utc=True).dt.strftime("%Y-%m-%d")
+    return corpus[days.between(first, last)].reset_index(drop=True)
+
+
+@pytest.mark.shared
+def test_an_english_and_a_polish_report_of_one_story_share_concept_tokens(shared_data):
+    # a real pair from the 2023 RSS archive: WSJ and rp.pl on the Vostochny summit, 13 Sep 2023
+    from analysis.tokens import MultilingualTokenizer
+
+    tokens = MultilingualTokenizer()
+    english = set(tokens("Kim Jong Un and Vladimir Putin Meet at Russia's Vostochny Cosmodrome", "en"))
+    polish = set(tokens("Władimir Putin spotkał się z Kim Dzong Unem na kosmodromie Wostocznyj", "pl"))
+    assert {"@PUTIN", "@KIM_JONG_UN", "@SPACEPORT"} <= english & polish
+    assert set(tokens("Rosja ratyfikowała traktat z Koreą Północną", "pl")) == {"@RUS", "@RATIFY", "@TREATY", "@PRK"}
+
+
+@pytest.mark.shared
+@pytest.mark.xfail(strict=True, reason="known gap: the Polish headline's own words (spotkał, Władimir, Wostocznyj) "
+                   "outweigh the shared @PUTIN/@KIM_JONG_UN/@SPACEPORT; needs Polish aliases for Vladimir and "
+                   "Vostochny in actors.yaml and a meet/spotkanie concept")
+def test_an_english_and_a_polish_report_of_one_story_land_in_one_cluster(shared_data):
+    corpus = _rss_days(shared_data, "2023-09-13", "2023-09-13")
+    result = cluster_corpus(corpus, stability_runs=0)
+    title = corpus["title"].fillna("")
+    en = title.str.startswith("Kim Jong Un and Vladimir Putin Meet at Russia")
+    pl = title.str.startswith("Władimir Putin spotkał się z Kim Dzong Unem na kosmodromie")
+    assert en.any() and pl.any()
+    assert result.labels[en.to_numpy()][0] == result.labels[pl.to_numpy()][0]
+
+
+@pytest.mark.shared
+def test_auto_k_gives_a_query_subset_a_handful_of_clusters_and_readable_labels(shared_data):
+    corpus = _rss_days(shared_data, "2023-09-13", "2023-09-13")
+    subset = corpus[corpus["title"].fillna("").str.contains("Kim", regex=False)].head(74).reset_index(drop=True)
+    result = cluster_corpus(subset, stability_runs=0)
+    assert 3 <= result.clusterer.n_clusters_ <= 9, result.k_table
+    labels = " · ".join(result.summary["label"])
+    assert "@" not in labels  # tokens become words: Putin, North Korea, spotkanie...
+    assert result.summary["labels"].str.contains("en: ").any()
+    assert result.summary["coherence"].between(-1, 1).all() and result.summary["core_share"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("n, low, high", [(74, 3, 9), (2000, 16, 40), (50_000, 20, 40), (5, 2, 2)])
+def test_auto_k_range_is_scaled_to_the_corpus(n, low, high):
+    from analysis.cluster import auto_k_range
+
+    ks = auto_k_range(n)
+    assert (min(ks), max(ks)) == (low, high) and len(ks) <= 8

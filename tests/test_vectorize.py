@@ -286,3 +286,16 @@ def test_tokenising_state_lives_in_one_module_only():
         assert not hasattr(parallel_tokens, name) and not hasattr(vectorize, name), name
     for name in ("_FORKED_INPUT", "_KIWI_SESSIONS", "_shared_tokenizer"):
         assert hasattr(parallel_tokens, name) and not hasattr(vectorize, name), name
+
+
+@pytest.mark.parametrize("language, words, stem", [("pl", ["ratyfikowała", "ratyfikował"], "ratyfikow"),
+                                                     ("pl", ["umowa", "umowę", "umowy"], "umow"),
+                                                     ("de", ["Verträge", "Vertrag"], None)])
+def test_languages_beyond_the_four_fall_back_to_snowball_and_stop_words(language, words, stem):
+    from analysis.tokens import MultilingualTokenizer
+
+    tokens = [MultilingualTokenizer(concept_bridge=False)(w, language) for w in words]
+    assert all(len(t) == 1 for t in tokens)
+    if stem is not None:
+        assert {t[0] for t in tokens} == {stem}
+    assert MultilingualTokenizer(concept_bridge=False)("i oraz się", "pl") == []  # stopwordsiso's Polish list
