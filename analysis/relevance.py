@@ -56,13 +56,34 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?。…])\s+|\n+")
 _DIGEST_RE = re.compile(
     r"\b(briefing|digest|newsletter|live updates?|live blog|as it happened|at a glance|morning report|"
     r"evening report|firstft|week in review|news roundup|headlines|highlights of the|rangkuman|berita terpopuler|"
-    r"kilas|главное за|итоги дня|дайджест|주요 뉴스|뉴스 브리핑|모닝 브리핑)\b", re.I)
+    r"kilas|главное за|итоги дня|дайджест|события недели|press review|przegląd prasy|обзор (?:прессы|сми)|"
+    r"주요 뉴스|뉴스 브리핑|모닝 브리핑)\b", re.I)
 WEIGHTS = {"title": 0.60, "lead": 0.25, "sentence": 0.30, "paragraph": 0.15, "repeated": 0.10, "digest": -0.35}
 #: Countries named one after another ("China, Russia, Iran and North Korea") form a list.
 LIST_COUNTRIES = 3
 _LIST_GAP_RE = re.compile(r"\s*(?:,|;|/|·|、)?\s*(?:(?:and|or|dan|atau|и|или|i|oraz|lub|및|과|와|the)\s+)*", re.I)
 #: The highest score of a document whose actors meet only inside such lists.
 LIST_CAP = 0.45
+#: Where the items of an enumeration part: commas, semicolons, dashes, "and", "or" in the five languages.
+_COMMA_RE = re.compile(r"[,;、]\s")
+_ITEM_RE = re.compile(r"\s*(?:[,;、](?=\s)|\s[—–-]\s)\s*|\s+(?:and|or|as well as|i|oraz|lub|и|или|а также|dan|serta|atau|및)\s+", re.I)
+#: The top of a story: the lead (when there is one) and this many sentences after it.
+OPENING_SENTENCES = 2
+#: A text of more sentences than this is "long": its actors must meet near its top to count as one sentence.
+LONG_TEXT = 12
+#: Where a title is made of items (a digest: "Briefing: A; B; C"): after ";" or "|".
+_TITLE_ITEMS_RE = re.compile(r"\s*[;|]\s*")
+#: A sentence that opens with a subject pronoun continues the subject of the sentence before it.
+_PRONOUN_RE = re.compile(r"\s*(?:he|she|they|his|her|their|он|она|они|его|её|их|on|ona|oni|jego|jej|ich|dia|ia|beliau|"
+                         r"mereka|그는|그녀는|그들은|이들은|그의)\b", re.I)
+#: A dateline or agency credit opening a lead or paragraph names where a story was filed, not an actor in it:
+#: "Pyongyang, September 22 (KCNA) --", "(모스크바=연합뉴스) 최인영 특파원 =", "**JAKARTA, KOMPAS.com** -",
+#: "SEOUL (Reuters) -", "МОСКВА, 5 сентября. /ТАСС/."
+_DATELINE_RE = re.compile(
+    r"\s*(?:\([^()\n=]{1,30}=[^()\n]{1,15}\)(?:[^=\n]{0,30}(?:기자|특파원)\s*=)?"
+    r"|\**[^\n*()]{1,40}?,?\s*(?:KOMPAS\.com|[A-Z][a-z]+\.com)\**\s*[-—–]"
+    r"|[^\n()]{1,40}?\((?:KCNA|Reuters|AP|AFP|Yonhap|Xinhua|TASS|Kyodo|Bernama|ANTARA)\)\s*[-—–]+"
+    r"|[А-ЯЁ][А-ЯЁ -]{2,30},[^\n]{1,20}?[/—-]\s*(?:ТАСС|РИА Новости|Интерфакс)\s*/?\.?)")
 
 
 class RelevanceScorer(ClassifierMixin, BaseEstimator):
@@ -141,6 +162,21 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
             run.append(span)
         return self._run_has_actor(run)
 
+    def _apart_in_enumeration(self, text: str, spans) -> bool:
+        """Whether the sentence ``text`` enumerates LIST_COUNTRIES+ countries, each in its own comma or "and"
+        item, with the two actors in different items: "reactions to China's repression, North Korea's
+        provocations and Russia's war"; "ambassadors to China, to Russia and to the UN were recalled".
+        Where one item holds both ("North Korea sent shells to Russia, the US said"), it is not a list."""
+        if not _COMMA_RE.search(text):  # "equipment and munitions to Russia" is one clause, not a list
+            return False
+        cuts = [m.end() for m in _ITEM_RE.finditer(text)] + [len(text) + 1]
+        item_of = lambda sp: bisect.bisect_right(cuts, sp[0])  # noqa: E731
+        a, b = self.groups_[self.actor_a], self.groups_[self.actor_b]
+        countries = {item_of(sp) for sp in spans if sp[2] in self.countries_ or sp[2] in a | b}
+        items_a, items_b = {item_of(sp) for sp in spans if sp[2] in a}, {item_of(sp) for sp in spans if sp[2] in b}
+        named = {sp[2] for sp in spans if sp[2] in self.countries_} | {k for k in (self.actor_a, self.actor_b)}
+        return len(countries) >= 2 and len(named) >= LIST_COUNTRIES and not items_a & items_b
+
     def _run_has_actor(self, run) -> bool:
         keys = {sp[2] for sp in run}
         return len(run) >= LIST_COUNTRIES and bool(keys & ({self.actor_a, self.actor_b}))
@@ -149,61 +185,107 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
         """Indices of the units (sentences or paragraphs) in which ``actor`` (or what implies it) occurs."""
         return {u for u, key in spans if key in self.groups_[actor]}
 
+    def _find(self, text, language) -> list:
+        """Mentions in ``text`` outside its dateline ("Pyongyang, May 3 (KCNA) --" names where it was filed)."""
+        if not isinstance(text, str) or not text:
+            return []
+        ends = [m.end() for m in re.finditer(r"(?:^|\n\s*\n)", text)]
+        skip = [(e, e + len(m.group(0))) for e in ends if (m := _DATELINE_RE.match(text, e))]
+        return [sp for sp in self.tagger_.find(text, language) if not any(a <= sp[0] < b for a, b in skip)]
+
+    def _title(self, title, spans):
+        """``(both, digest)``: the pair in the title; a digest title, or the pair only in a later item of a
+        title made of items ("Briefing: Google on trial; Kim Jong Un in Russia; ...")."""
+        a, b = self.groups_[self.actor_a], self.groups_[self.actor_b]
+        if not isinstance(title, str):
+            return False, None
+        cuts = [m.end() for m in _TITLE_ITEMS_RE.finditer(title)] + [len(title) + 1]
+        items = [{k for start, _, k, _ in spans if bisect.bisect_right(cuts, start) == i} for i in range(len(cuts))]
+        both = [i for i, keys in enumerate(items) if keys & a and keys & b]
+        if both and both[0] > 0:
+            return False, f"pair only in item {both[0] + 1} of {len(cuts)} of the title"
+        digest = _DIGEST_RE.search(title)
+        return bool(both), None if both or not digest else f"digest title: {digest.group(0)!r}"
+
+    def _sentences(self, body: str, lead) -> tuple[list[int], int]:
+        """Sentence ends (a sentence opening with a subject pronoun is read with the one before it: "Putin
+        arrived in Pyongyang. He signed a treaty with Kim") and how many sentences open the story."""
+        ends = [m.end() for m in _SENTENCE_RE.finditer(body) if not _PRONOUN_RE.match(body, m.end())]
+        ends.append(len(body) + 1)
+        lead_end = len(lead) if isinstance(lead, str) and lead else 0
+        opening = bisect.bisect_right(ends, lead_end) + OPENING_SENTENCES
+        return ends, opening
+
+    @staticmethod
+    def _sentence(body: str, ends: list[int], unit: int, spans) -> tuple[str, list]:
+        """The text of sentence ``unit`` and its mentions, with offsets into that text."""
+        begin = ends[unit - 1] if unit else 0
+        return body[begin:ends[unit]], [(s - begin, e - begin, k, f) for s, e, k, f in spans if begin <= s < ends[unit]]
+
+    def _links(self, spans) -> list[str]:
+        """Evidence for mentions that count for an actor through an organisation acting for it."""
+        links = {}
+        for _, _, key, found in spans:
+            entry = self.tagger_.registry_.get(key, {})
+            for actor in (self.actor_a, self.actor_b):
+                if key != actor and key in self.groups_[actor] and entry.get("type") == "organisation":
+                    links.setdefault(f"{found!r} counts for {actor} ({entry.get('label', key)})", None)
+        return list(links)
+
     def _score_one(self, title, lead, text, language):
         w = self.weights_
         a, b = self.actor_a, self.actor_b
-        title_spans = self.tagger_.find(title, language) if isinstance(title, str) else []
-        parts = [x for x in (lead, text) if isinstance(x, str) and x]
-        body = "\n\n".join(parts)
-        body_spans = self.tagger_.find(body, language) if body else []
+        title_spans = self._find(title, language)
+        body = "\n\n".join(x for x in (lead, text) if isinstance(x, str) and x)
+        body_spans = self._find(body, language)
         keys = [k for _, _, k, _ in title_spans + body_spans]
-        n_a = sum(k in self.groups_[a] for k in keys)
-        n_b = sum(k in self.groups_[b] for k in keys)
+        n_a, n_b = sum(k in self.groups_[a] for k in keys), sum(k in self.groups_[b] for k in keys)
         if not n_a or not n_b:
             missing = [x for x, n in ((a, n_a), (b, n_b)) if not n]
             return 0.0, [f"no mention of {', '.join(missing)}"]
         score, evidence = 0.0, []
-        title_keys = {k for _, _, k, _ in title_spans}
-        if title_keys & self.groups_[a] and title_keys & self.groups_[b]:
+        in_title, digest = self._title(title, title_spans)
+        if in_title:
             score += w["title"]
             evidence.append("both in the title")
-        sentence_ends = [m.end() for m in _SENTENCE_RE.finditer(body)] + [len(body) + 1]
-        paragraph_ends = [m.end() for m in re.finditer(r"\n\s*\n", body)] + [len(body) + 1]
+        sentence_ends, opening = self._sentences(body, lead)
         by_sentence = [(bisect.bisect_right(sentence_ends, start), key) for start, _, key, _ in body_spans]
+        paragraph_ends = [m.end() for m in re.finditer(r"\n\s*\n", body)] + [len(body) + 1]
         by_paragraph = [(bisect.bisect_right(paragraph_ends, start), key) for start, _, key, _ in body_spans]
-        opening_end = len(lead) if isinstance(lead, str) and lead else sentence_ends[0]
-        opening = [(0, key) for start, _, key, _ in body_spans if start < opening_end]
-        if self._units(opening, a) and self._units(opening, b):
+        head = [(0, key) for u, key in by_sentence if u < opening]
+        if self._units(head, a) and self._units(head, b):
             score += w["lead"]
             evidence.append("both in the lead")
         shared = sorted(self._units(by_sentence, a) & self._units(by_sentence, b))
         # where the two meet only inside an enumeration of countries, it is a list, not a relationship
-        meeting_points = [(body, [sp for sp, (u, _) in zip(body_spans, by_sentence) if u == unit]) for unit in shared]
-        if title_keys & self.groups_[a] and title_keys & self.groups_[b]:
+        meeting_points = [self._sentence(body, sentence_ends, unit, body_spans) for unit in shared]
+        if in_title:
             meeting_points.append((title, title_spans))
-        listed = bool(meeting_points) and all(self._in_list(text_, spans_) for text_, spans_ in meeting_points)
+        listed = bool(meeting_points) and all(self._in_list(text_, spans_) or self._apart_in_enumeration(text_, spans_)
+                                              for text_, spans_ in meeting_points)
         if listed:
             evidence.append(f"named only in lists of {LIST_COUNTRIES}+ countries")
-        if shared:
+        long_text = len(sentence_ends) > LONG_TEXT
+        if shared and (not long_text or shared[0] < opening):
             score += w["sentence"]
             first = shared[0]
             begin = sentence_ends[first - 1] if first else 0
             evidence.append(f"in one sentence: {body[begin:sentence_ends[first]].strip()[:160]!r}")
+        elif shared:  # a long text in which the two meet only far from its top is about something else
+            evidence.append(f"meet only deep in a long text (sentence {shared[0] + 1} of {len(sentence_ends)})")
         elif self._units(by_paragraph, a) & self._units(by_paragraph, b):
             score += w["paragraph"]
             evidence.append("in one paragraph")
         if n_a >= 2 and n_b >= 2:
             score += w["repeated"]
             evidence.append(f"mentions {a} {n_a}, {b} {n_b}")
-        digest = _DIGEST_RE.search(title) if isinstance(title, str) else None
-        if digest and "both in the title" not in evidence:  # a live blog titled on the summit is about it
+        if digest:  # a live blog titled on the summit is about it
             score += w["digest"]
-            evidence.append(f"digest title: {digest.group(0)!r}")
+            evidence.append(digest)
         if listed:  # a list is never, on its own, a story about the two
             score = min(score, LIST_CAP)
-        if not evidence:
-            evidence.append("both mentioned, never together")
-        return float(np.clip(score, 0.0, 1.0)), evidence
+        evidence += self._links(title_spans + body_spans)
+        return float(np.clip(score, 0.0, 1.0)), evidence or ["both mentioned, never together"]
 
     def _scored(self, X: pd.DataFrame) -> list[tuple[float, list[str]]]:
         """``(score, evidence)`` per document of a corpus table."""
