@@ -21,9 +21,8 @@ of items ("Briefing: A; Kim in Russia; C")
 the actors only meet where one of them is  score capped at 0.45
 an item of a list of 3+ countries, in the
 title, lead or body ("China, Russia, Iran
-and North Korea"; "China's repression,
-North Korea's provocations and Russia's
-war")
+and North Korea"; "Chiny, Rosja czy Korea
+Północna")
 either actor absent                        = 0
 =========================================  =====
 
@@ -86,12 +85,9 @@ _DIGEST_RE = re.compile(
 WEIGHTS = {"title": 0.60, "lead": 0.25, "sentence": 0.30, "paragraph": 0.15, "repeated": 0.10, "digest": -0.35}
 #: Countries named one after another ("China, Russia, Iran and North Korea") form a list.
 LIST_COUNTRIES = 3
-_LIST_GAP_RE = re.compile(r"\s*(?:,|;|/|·|、)?\s*(?:(?:and|or|dan|atau|и|или|i|oraz|lub|및|과|와|the)\s+)*", re.I)
+_LIST_GAP_RE = re.compile(r"\s*(?:,|;|/|·|、)?\s*(?:(?:and|or|nor|as well as|dan|atau|serta|и|или|а также|i|oraz|lub|czy|및|또는|과|와|the)\s+)*", re.I)
 #: The highest score of a document whose actors meet only inside such lists.
 LIST_CAP = 0.45
-#: Where the items of an enumeration part: commas, semicolons, dashes, "and", "or" in the five languages.
-_COMMA_RE = re.compile(r"[,;、]\s")
-_ITEM_RE = re.compile(r"\s*(?:[,;、](?=\s)|\s[—–-]\s)\s*|\s+(?:and|or|as well as|i|oraz|lub|и|или|а также|dan|serta|atau|및)\s+", re.I)
 #: The top of a story: the lead (when there is one) and this many sentences after it.
 OPENING_SENTENCES = 2
 #: A text of more sentences than this is "long": its actors must meet near its top to count as one sentence.
@@ -187,21 +183,6 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
             run.append(span)
         return self._run_has_actor(run)
 
-    def _apart_in_enumeration(self, text: str, spans) -> bool:
-        """Whether the sentence ``text`` enumerates LIST_COUNTRIES+ countries, each in its own comma or "and"
-        item, with the two actors in different items: "reactions to China's repression, North Korea's
-        provocations and Russia's war"; "ambassadors to China, to Russia and to the UN were recalled".
-        Where one item holds both ("North Korea sent shells to Russia, the US said"), it is not a list."""
-        if not _COMMA_RE.search(text):  # "equipment and munitions to Russia" is one clause, not a list
-            return False
-        cuts = [m.end() for m in _ITEM_RE.finditer(text)] + [len(text) + 1]
-        item_of = lambda sp: bisect.bisect_right(cuts, sp[0])  # noqa: E731
-        a, b = self.groups_[self.actor_a], self.groups_[self.actor_b]
-        countries = {item_of(sp) for sp in spans if sp[2] in self.countries_ or sp[2] in a | b}
-        items_a, items_b = {item_of(sp) for sp in spans if sp[2] in a}, {item_of(sp) for sp in spans if sp[2] in b}
-        named = {sp[2] for sp in spans if sp[2] in self.countries_} | {k for k in (self.actor_a, self.actor_b)}
-        return len(countries) >= 2 and len(named) >= LIST_COUNTRIES and not items_a & items_b
-
     def _run_has_actor(self, run) -> bool:
         keys = {sp[2] for sp in run}
         return len(run) >= LIST_COUNTRIES and bool(keys & ({self.actor_a, self.actor_b}))
@@ -286,8 +267,7 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
         meeting_points = [self._sentence(body, sentence_ends, unit, body_spans) for unit in shared]
         if in_title:
             meeting_points.append((title, title_spans))
-        listed = bool(meeting_points) and all(self._in_list(text_, spans_) or self._apart_in_enumeration(text_, spans_)
-                                              for text_, spans_ in meeting_points)
+        listed = bool(meeting_points) and all(self._in_list(text_, spans_) for text_, spans_ in meeting_points)
         if listed:
             evidence.append(f"named only in lists of {LIST_COUNTRIES}+ countries")
         long_text = len(sentence_ends) > LONG_TEXT
