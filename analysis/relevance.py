@@ -62,7 +62,7 @@ Examples
 [['a', True], ['b', False]]
 >>> digest = pd.DataFrame({"title": ["Up First: Google on trial; Kim Jong Un in Russia; a comet"], "text": ["."]})
 >>> scorer.explain(digest).loc[0, "evidence"]
-['pair only in item 2 of 3 of the title']
+['both in the title', 'pair only in item 2 of 3 of the title: a digest, no title credit']
 """
 from __future__ import annotations
 
@@ -191,27 +191,33 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
         """Indices of the units (sentences or paragraphs) in which ``actor`` (or what implies it) occurs."""
         return {u for u, key in spans if key in self.groups_[actor]}
 
-    def _find(self, text, language) -> list:
-        """Mentions in ``text`` outside its dateline ("Pyongyang, May 3 (KCNA) --" names where it was filed)."""
+    def _find(self, text, language) -> tuple[list, list]:
+        """Mentions in ``text``: all of them (what :class:`~analysis.actors.ActorTagger` counts) and those
+        outside a dateline ("Pyongyang, May 3 (KCNA) --" names where a story was filed, not an actor in it)."""
         if not isinstance(text, str) or not text:
-            return []
+            return [], []
         ends = [m.end() for m in re.finditer(r"(?:^|\n\s*\n)", text)]
         skip = [(e, e + len(m.group(0))) for e in ends if (m := _DATELINE_RE.match(text, e))]
-        return [sp for sp in self.tagger_.find(text, language) if not any(a <= sp[0] < b for a, b in skip)]
+        found = self.tagger_.find(text, language)
+        return found, [sp for sp in found if not any(a <= sp[0] < b for a, b in skip)]
 
     def _title(self, title, spans):
-        """``(both, digest)``: the pair in the title; a digest title, or the pair only in a later item of a
-        title made of items ("Briefing: Google on trial; Kim Jong Un in Russia; ...")."""
+        """``(both, credit, digest)``: the pair in the title; in its first item (a title made of items,
+        "Briefing: Google on trial; Kim Jong Un in Russia; ...", is a digest whose later items are not its
+        story); why the title marks a digest, if it does."""
         a, b = self.groups_[self.actor_a], self.groups_[self.actor_b]
         if not isinstance(title, str):
-            return False, None
+            return False, False, None
         cuts = [m.end() for m in _TITLE_ITEMS_RE.finditer(title)] + [len(title) + 1]
         items = [{k for start, _, k, _ in spans if bisect.bisect_right(cuts, start) == i} for i in range(len(cuts))]
+        anywhere = set().union(*items)
+        in_title = bool(anywhere & a and anywhere & b)
         both = [i for i, keys in enumerate(items) if keys & a and keys & b]
-        if both and both[0] > 0:
-            return False, f"pair only in item {both[0] + 1} of {len(cuts)} of the title"
+        if in_title and not (both and both[0] == 0):
+            where = f"only in item {both[0] + 1}" if both else "in different items"
+            return True, False, f"pair {where} of {len(cuts)} of the title: a digest, no title credit"
         digest = _DIGEST_RE.search(title)
-        return bool(both), None if both or not digest else f"digest title: {digest.group(0)!r}"
+        return in_title, in_title, None if in_title or not digest else f"digest title: {digest.group(0)!r}"
 
     def _sentences(self, body: str, lead) -> tuple[list[int], int]:
         """Sentence ends (a sentence opening with a subject pronoun is read with the one before it: "Putin
@@ -241,19 +247,22 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
     def _score_one(self, title, lead, text, language):
         w = self.weights_
         a, b = self.actor_a, self.actor_b
-        title_spans = self._find(title, language)
+        title_spans, _ = self._find(title, language)  # a title has no dateline
         body = "\n\n".join(x for x in (lead, text) if isinstance(x, str) and x)
-        body_spans = self._find(body, language)
-        keys = [k for _, _, k, _ in title_spans + body_spans]
-        n_a, n_b = sum(k in self.groups_[a] for k in keys), sum(k in self.groups_[b] for k in keys)
-        if not n_a or not n_b:
-            missing = [x for x, n in ((a, n_a), (b, n_b)) if not n]
+        all_body, body_spans = self._find(body, language)
+        count = lambda spans, x: sum(k in self.groups_[x] for _, _, k, _ in title_spans + spans)  # noqa: E731
+        missing = [x for x in (a, b) if not count(all_body, x)]
+        if missing:
             return 0.0, [f"no mention of {', '.join(missing)}"]
+        dated = [x for x in (a, b) if not count(body_spans, x)]
+        if dated:
+            return 0.0, [f"{x} named only in a dateline" for x in dated]
         score, evidence = 0.0, []
-        in_title, digest = self._title(title, title_spans)
+        in_title, title_credit, digest = self._title(title, title_spans)
         if in_title:
-            score += w["title"]
             evidence.append("both in the title")
+        if title_credit:
+            score += w["title"]
         sentence_ends, opening = self._sentences(body, lead)
         by_sentence = [(bisect.bisect_right(sentence_ends, start), key) for start, _, key, _ in body_spans]
         paragraph_ends = [m.end() for m in re.finditer(r"\n\s*\n", body)] + [len(body) + 1]
@@ -265,7 +274,7 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
         shared = sorted(self._units(by_sentence, a) & self._units(by_sentence, b))
         # where the two meet only inside an enumeration of countries, it is a list, not a relationship
         meeting_points = [self._sentence(body, sentence_ends, unit, body_spans) for unit in shared]
-        if in_title:
+        if title_credit:
             meeting_points.append((title, title_spans))
         listed = bool(meeting_points) and all(self._in_list(text_, spans_) for text_, spans_ in meeting_points)
         if listed:
@@ -281,9 +290,9 @@ class RelevanceScorer(ClassifierMixin, BaseEstimator):
         elif self._units(by_paragraph, a) & self._units(by_paragraph, b):
             score += w["paragraph"]
             evidence.append("in one paragraph")
-        if n_a >= 2 and n_b >= 2:
+        if count(body_spans, a) >= 2 and count(body_spans, b) >= 2:
             score += w["repeated"]
-            evidence.append(f"mentions {a} {n_a}, {b} {n_b}")
+            evidence.append(f"mentions {a} {count(all_body, a)}, {b} {count(all_body, b)}")  # as the tagger counts
         if digest:  # a live blog titled on the summit is about it
             score += w["digest"]
             evidence.append(digest)
