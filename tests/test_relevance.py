@@ -52,6 +52,50 @@ def test_threshold_and_weights_are_parameters():
         RelevanceScorer(actor_a="XXX").fit()
 
 
+
+# Each rule of issue 16, on shapes taken from the real corpora (the gold set below measures them on the items)
+@pytest.mark.parametrize("item, relevant, evidence", [
+    # a dateline names where a story was filed: a Moscow correspondent's DPRK story is not about Russia
+    (doc("[북한단신] 최고검찰소 대표단 귀국", "(모스크바=연합뉴스) 최인영 특파원 = 북한 검찰 대표단이 귀국했다.", "ko"), False,
+     "RUS named only in a dateline"),
+    (doc("Press Statement", "Pyongyang, August 24 (KCNA) -- The U.S. must stop its anti-Russia hysteria.", "en"), False,
+     "PRK named only in a dateline"),
+    # a title made of digest items: the pair in the second item is not the story
+    (doc("Up First Briefing: Google on trial; Kim Jong Un in Russia; green comet",
+         "The antitrust case begins. Kim Jong Un is expected to meet Vladimir Putin in Russia.", "en"), False,
+     "pair only in item 2 of 3 of the title: a digest, no title credit"),
+    # a list of states inside a lead (the title names neither)
+    (doc("Japonia się dozbraja", "Zagrożeniem są Chiny, Rosja czy Korea Północna.", "pl",
+         lead="Tokio kupuje pociski. Zagrożeniem są Chiny, Rosja czy Korea Północna."),
+     False, "named only in lists of 3+ countries"),
+    # a subject left implicit in the next sentence: "He" continues the sentence before
+    (doc("Summit", "Putin arrived in Pyongyang on Tuesday. He signed a treaty with North Korea.", "en"), True,
+     "in one sentence: 'Putin arrived in Pyongyang on Tuesday. He signed a treaty with North Korea.'"),
+])
+def test_issue_16_rules(scorer, item, relevant, evidence):
+    result = scorer.explain(pd.DataFrame([item])).iloc[0]
+    assert bool(result["relevant"]) is relevant and evidence in result["evidence"], result["evidence"]
+
+
+def test_a_long_text_whose_actors_meet_only_far_from_its_top_is_not_about_them(scorer):
+    filler = " ".join(f"The US and North Korea traded threats on day {i}." for i in range(14))
+    late = doc("Trump warns Pyongyang", filler + " Moscow urged restraint from North Korea.", "en",
+               lead="Donald Trump warned North Korea on Tuesday.")
+    early = dict(late, text="Moscow urged restraint from North Korea. " + filler)
+    late_row, early_row = scorer.explain(pd.DataFrame([late, early])).itertuples()
+    assert not late_row.relevant and any("meet only deep in a long text" in e for e in late_row.evidence)
+    assert early_row.score > late_row.score
+
+
+def test_an_organisation_acting_for_a_state_counts_for_it_with_the_link_as_evidence(scorer):
+    registry = scorer.tagger_.registry_
+    organisations = [k for k, e in registry.items() if e.get("type") == "organisation" and "RUS" in scorer.tagger_.implies_[k]]
+    assert organisations, "the registry has no organisation acting for Russia"
+    key = organisations[0]
+    alias = next(iter(registry[key]["aliases"]["en"])).rstrip("*")
+    row = scorer.explain(pd.DataFrame([doc(f"{alias} and North Korea sign a deal", "Talks.", "en")])).iloc[0]
+    assert row["relevant"] and any("counts for RUS" in e for e in row["evidence"]), row["evidence"]
+
 @pytest.fixture(scope="module")
 def rss_scored(shared_data):
     from analysis.ingestion import ingest
@@ -92,3 +136,75 @@ def test_predict_decision_function_and_explain_agree_and_score_is_accuracy(score
     assert table["doc_id"].tolist() == demo["doc_id"].tolist() and relevant.any() and not relevant.all()
     truth = ~demo["truth_story"].str.startswith("background").to_numpy()
     assert scorer.score(demo, truth) == accuracy_score(truth, relevant)
+
+
+# --- the hand-labelled set across five languages (tests/data/relevance_gold.md) ---------------------------
+GOLD = PROJECT_ROOT / "tests" / "data" / "relevance_gold.csv"
+
+
+def _raw_titles(path):
+    """``id -> title`` of a shared file as stored (not as ingested): the drift check reads the source."""
+    import hashlib
+
+    raw = pd.read_json(path, lines=True) if ".jsonl" in path.name else pd.read_csv(path)
+    column = "headline" if "headline" in raw else "title"
+    return raw.set_index("id")[column].map(lambda t: hashlib.sha1(str(t).encode()).hexdigest()[:8])
+
+
+@pytest.fixture(scope="module")
+def gold_scored(shared_data):
+    """The gold items, ingested as a user would, scored with the default scorer."""
+    from analysis.ingestion import ingest
+
+    gold = pd.read_csv(GOLD)
+    frames = []
+    for dataset, items in gold.groupby("dataset"):
+        path = shared_data / dataset
+        if not path.exists():
+            pytest.skip(f"{path} is absent")
+        hashes = _raw_titles(path)
+        drifted = items[items["source_id"].map(hashes) != items["title_sha1"]]
+        assert drifted.empty, f"{dataset} changed under the gold labels: {drifted['source_id'].tolist()}"
+        corpus, _ = ingest(path)
+        frames.append(items.merge(corpus, on="source_id", how="left", suffixes=("", "_corpus")))
+    table = pd.concat(frames, ignore_index=True)
+    assert table["doc_id"].notna().all(), "a gold item was not ingested"
+    scored = RelevanceScorer().fit().explain(table)
+    return table[["dataset", "source_id", "language", "label", "reason", "title"]].join(
+        scored[["score", "relevant", "evidence"]])
+
+
+def _figures_by_language(table) -> pd.DataFrame:
+    rows = {"all": precision_recall(table["relevant"], table["label"] == 1)}
+    for language, part in table.groupby("language"):
+        rows[language] = precision_recall(part["relevant"], part["label"] == 1)
+    return pd.DataFrame(rows).T[["precision", "recall", "f1", "tp", "predicted", "actual", "n"]]
+
+
+def _report(table) -> str:
+    figures = _figures_by_language(table)
+    wrong = table[table["relevant"] != (table["label"] == 1)]
+    confusion = pd.crosstab(table["label"], table["relevant"], rownames=["label"], colnames=["predicted"])
+    detail = "\n".join(f"  {r.source_id} [{r.language}] label={r.label} score={r.score:.2f} "
+                       f"{str(r.title)[:70]!r} ({r.reason}); evidence: {r.evidence}" for r in wrong.itertuples())
+    return f"\n{confusion}\n{figures.to_string()}\nmisclassified:\n{detail}"
+
+
+@pytest.mark.shared
+def test_relevance_precision_and_recall_on_the_hand_labelled_set(gold_scored):
+    """Regression floor on 227 hand-labelled real items (en, pl, ru, ko, id); the figures by language print."""
+    assert len(gold_scored) >= 200 and set(gold_scored["language"]) >= {"en", "pl", "id", "ru", "ko"}
+    figures = _figures_by_language(gold_scored)
+    print(f"\nrelevance vs the hand-labelled set (RUS-PRK, default threshold):\n{figures.to_string()}")
+    overall = figures.loc["all"]
+    # measured on 2026-12-01: precision 0.806, recall 0.943 (before this issue's fixes: 0.755, 0.943)
+    assert overall["recall"] >= 0.9 and overall["precision"] >= 0.8, _report(gold_scored)
+
+
+@pytest.mark.shared
+@pytest.mark.xfail(strict=True, reason="issue 16 asks precision >= 0.9; the rules reach 0.81: the false alarms left "
+                   "name one actor as context in a lead sentence about something else, or pair the two in a title "
+                   "the lead does not support (tests/data/relevance_gold.md)")
+def test_relevance_reaches_the_issue_target_on_the_hand_labelled_set(gold_scored):
+    overall = _figures_by_language(gold_scored).loc["all"]
+    assert overall["precision"] >= 0.9 and overall["recall"] >= 0.9, _report(gold_scored)
