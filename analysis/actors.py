@@ -497,6 +497,38 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                 vals.append(c)
         return sparse.csr_matrix((np.array(vals, dtype=np.int32), (rows, cols)), shape=(n, len(self.actors_)))
 
+    def resolve(self, name: str) -> str:
+        """The entity id ``name`` is (an id or one of its aliases in any language, in any case).
+
+        Examples
+        --------
+        >>> tagger = ActorTagger().fit()
+        >>> tagger.resolve("dprk"), tagger.resolve("Korea Utara"), tagger.resolve("Путин")
+        ('PRK', 'PRK', 'PUTIN')
+        """
+        check_is_fitted(self, "registry_")
+        if str(name).upper() in self.registry_:
+            return str(name).upper()
+        for key, entry in self.registry_.items():
+            for lang, aliases in entry["aliases"].items():
+                for alias in aliases or []:
+                    if re.fullmatch(alias_pattern(str(alias), lang), str(name), re.I):
+                        return key
+        raise ValueError(f"unknown actor {name!r}; use a registry id ({', '.join(self.actors_)}) or one of their aliases")
+
+    def distinct(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` are two actors, not one: neither stands for the other (a capital,
+        a leader, an army of its state) and they stand for no common one (Putin and the Kremlin).
+
+        Examples
+        --------
+        >>> tagger = ActorTagger().fit()
+        >>> tagger.distinct("RUS", "PRK"), tagger.distinct("PRK", "PYONGYANG"), tagger.distinct("PUTIN", "KREMLIN")
+        (True, False, False)
+        """
+        check_is_fitted(self, "implies_")
+        return not ({a, *self.implies_[a]} & {b, *self.implies_[b]})
+
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "actors_")
         return np.asarray([f"actor_{a}" for a in self.actors_], dtype=object)
