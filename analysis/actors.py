@@ -42,14 +42,134 @@ _HANGUL = "가-힣"
 _CASE_SENSITIVE_RE = re.compile(r"^[A-ZА-ЯЁ]{2,5}$")
 
 
+#: The kinds of relation (``registry/actors.yaml``) and how evidence names them.
+RELATION_KINDS = {
+    "capital_of": "capital", "part_of": "part of it", "leader_of": "leader", "official_of": "official",
+    "government_of": "government", "military_of": "armed forces", "intelligence_of": "intelligence service",
+    "state_company_of": "state company", "state_media_of": "state media", "agent_of": "acts for it",
+}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``source`` is the ``kind`` of ``target`` (Putin is the leader of RUS), from ``start`` until
+    ``end`` (exclusive; None: open)."""
+
+    source: str
+    kind: str
+    target: str
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+    def holds(self, when) -> bool:
+        """Whether the tie holds on ``when`` (a naive UTC timestamp; None or NaT: unknown, so it holds)."""
+        if when is None or pd.isna(when):
+            return True
+        return (self.start is None or when >= self.start) and (self.end is None or when < self.end)
+
+
+def _relation_date(value, where: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(str(value))
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _parse_relations(key: str, entry: dict, registry: dict, path) -> list[Relation]:
+    """The relations of one entry, checked: known kind, known target other than itself, dates in order."""
+    relations = entry.get("relations") or {}
+    if not isinstance(relations, dict):
+        raise ValueError(f"{path}: entity {key}: relations must be a mapping such as {{capital_of: PRK}}, "
+                         f"not {relations!r}")
+    out = []
+    for kind, value in relations.items():
+        where = f"{path}: entity {key}: relation {kind}"
+        if kind not in RELATION_KINDS:
+            raise ValueError(f"{where}: unknown kind; use one of {', '.join(RELATION_KINDS)}")
+        for item in value if isinstance(value, list) else [value]:
+            item = item if isinstance(item, dict) else {"actor": item}
+            unknown = sorted(set(item) - {"actor", "from", "until"})
+            target = item.get("actor")
+            if unknown:
+                raise ValueError(f"{where}: unknown key {', '.join(map(str, unknown))}; use actor, from, until")
+            if target not in registry or target == key:
+                raise ValueError(f"{where}: target {target!r} is {'the entity itself' if target == key else 'not an entity id of this file'}")
+            start, end = _relation_date(item.get("from"), where), _relation_date(item.get("until"), where)
+            if start is not None and end is not None and start >= end:
+                raise ValueError(f"{where}: from {start.date()} is not before until {end.date()}")
+            out.append(Relation(key, kind, target, start, end))
+    return out
+
+
+def _check_no_loop(relations: dict[str, list[Relation]], path) -> None:
+    """Relations chain but never come back to where they started."""
+    for key in relations:
+        seen, todo = set(), [r.target for r in relations[key]]
+        while todo:
+            target = todo.pop()
+            if target == key:
+                raise ValueError(f"{path}: entity {key}: its relations lead back to itself")
+            if target not in seen:
+                seen.add(target)
+                todo += [r.target for r in relations.get(target, [])]
+
+
 @lru_cache(maxsize=8)
 def load_actor_registry(path: str | None = None) -> dict:
-    """The actor registry as a dict (entity id -> entry), read from YAML."""
-    data = config.read_yaml(Path(path or ACTORS_FILE))
+    """The actor registry as a dict (entity id -> entry), read from YAML and checked.
+
+    Each entry's ``relations`` are parsed into :class:`Relation` objects under ``"_relations"``.
+    Errors name the file and the entry.
+
+    Examples
+    --------
+    >>> load_actor_registry()["KPA"]["_relations"][0]
+    Relation(source='KPA', kind='military_of', target='PRK', start=None, end=None)
+    """
+    path = Path(path or ACTORS_FILE)
+    data = config.read_yaml(path)
     for key, entry in data.items():
-        if "aliases" not in entry or "label" not in entry:
-            raise ValueError(f"{path or ACTORS_FILE}: entity {key} needs a label and aliases")
+        if not isinstance(entry, dict) or "aliases" not in entry or "label" not in entry:
+            raise ValueError(f"{path}: entity {key} needs a label and aliases")
+        if "implies" in entry:
+            raise ValueError(f"{path}: entity {key}: `implies` is replaced by `relations` "
+                             f"(e.g. relations: {{leader_of: {entry['implies'][0] if entry['implies'] else 'RUS'}}})")
+    relations = {key: _parse_relations(key, entry, data, path) for key, entry in data.items()}
+    _check_no_loop(relations, path)
+    for key, entry in data.items():
+        entry["_relations"] = relations[key]
     return data
+
+
+def _closure(key: str, relations: dict[str, list[Relation]], when=None, seen=()) -> list[tuple[Relation, ...]]:
+    """Every chain of relations from ``key`` that holds on ``when``: ``(KPA->PRK,)``, ``(unit->KPA, KPA->PRK)``."""
+    chains = []
+    for relation in relations.get(key, []):
+        if relation.holds(when) and relation.target not in seen:
+            chains.append((relation,))
+            chains += [(relation, *rest) for rest in _closure(relation.target, relations, when, (*seen, key))]
+    return chains
+
+
+def _one_per_target(chains) -> list[tuple[Relation, ...]]:
+    """The first chain to each entity reached (two relations to one state count it once)."""
+    reached = {}
+    for chain in chains:
+        reached.setdefault(chain[-1].target, chain)
+    return list(reached.values())
+
+
+def describe_link(found: str, chain) -> str:
+    """Evidence for an implied mention: ``"Korean People's Army → PRK (armed forces)"``.
+
+    Examples
+    --------
+    >>> describe_link("Putin", (Relation("PUTIN", "leader_of", "RUS"),))
+    'Putin → RUS (leader)'
+    """
+    return found + "".join(f" → {r.target} ({RELATION_KINDS[r.kind]})" for r in chain)
 
 
 def _is_hangul(text: str) -> bool:
@@ -197,13 +317,18 @@ class ActorTagger(TransformerMixin, BaseEstimator):
     fields : tuple of str, default=("title", "lead", "text")
         Corpus columns searched when ``X`` is a corpus table.
     include_implied : bool, default=False
-        Also count the entities a mention implies (Putin -> RUS).
+        Also count the entities a mention stands for through the registry's relations (Putin ->
+        RUS, Pyongyang -> PRK, Korean People's Army -> PRK, Wagner -> RUS), on the document's
+        ``published`` date where a relation is dated (a president's term).
 
     Attributes
     ----------
     actors_ : list of str
         Entity ids, the columns of :meth:`transform`'s matrix.
     registry_ : dict
+    implies_ : dict of str to list of str
+        For each entity, every entity its relations lead to, whatever the date.
+    relations_ : dict of str to list of Relation
     """
 
     def __init__(self, registry=None, fields=FIELDS, include_implied=False):
@@ -224,7 +349,12 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         registry = load_actor_registry(None if self.registry is None else str(self.registry))
         self.registry_ = registry
         self.actors_ = sorted(registry)
-        self.implies_ = {k: list(v.get("implies", [])) for k, v in registry.items()}
+        self.relations_ = {k: list(v["_relations"]) for k, v in registry.items()}
+        self.implies_ = {k: list(dict.fromkeys(chain[-1].target for chain in _closure(k, self.relations_)))
+                         for k in registry}
+        self._dated = {k for k in registry if any(r.start is not None or r.end is not None
+                                                  for chain in _closure(k, self.relations_) for r in chain)}
+        self._static_chains = {k: _one_per_target(_closure(k, self.relations_)) for k in registry if k not in self._dated}
         self.languages_ = sorted({lang for entry in registry.values() for lang in entry["aliases"]})
         self.patterns_ = {lang: self._compile(registry, lang, self.languages_) for lang in (*self.languages_, None)}
         return self
@@ -293,63 +423,123 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                 last_end = end
         return kept
 
-    def count_one(self, text: str, *, language: str | None = None) -> dict[str, int]:
-        """Actor counts in one text."""
+    def _implied(self, actor: str, when) -> list[tuple[Relation, ...]]:
+        """The chains of relations from ``actor`` holding on ``when``, one per entity reached."""
+        if actor in self._static_chains:
+            return self._static_chains[actor]
+        return _one_per_target(_closure(actor, self.relations_, when))
+
+    def _document_mentions(self, fields: dict, language, when):
+        """``(actor, field, start, end, text, via, relation, link)`` for every mention of one document:
+        the direct ones, then (with ``include_implied``) those a mention stands for, on the same span."""
+        for field, text in fields.items():
+            for start, end, actor, found in self._find(text, language):
+                yield actor, field, start, end, found, actor, "", ""
+                if self.include_implied:
+                    for chain in self._implied(actor, when):
+                        yield chain[-1].target, field, start, end, found, actor, chain[0].kind, describe_link(found, chain)
+
+    def count_one(self, text: str, *, language: str | None = None, published=None) -> dict[str, int]:
+        """Actor counts in one text (``published``: its date, for dated relations)."""
         check_is_fitted(self, "patterns_")
-        counts = Counter(actor for _, _, actor, _ in self._find(text, language))
-        if self.include_implied:
-            for actor, n in list(counts.items()):
-                for implied in self.implies_.get(actor, []):
-                    counts[implied] += n
+        counts = Counter(m[0] for m in self._document_mentions({"text": text}, language, _naive(published)))
         return dict(sorted(counts.items()))
 
     def _documents(self, X):
-        """(doc_id, language, {field: text}) for a corpus table, a Series or a list of strings."""
+        """(doc_id, language, published, {field: text}) for a corpus table, a Series or a list of strings."""
         if isinstance(X, pd.DataFrame):
             ids = X["doc_id"].tolist() if "doc_id" in X else list(range(len(X)))
             langs = X["language"].tolist() if "language" in X else [None] * len(X)
+            dates = [_naive(d) for d in X["published"]] if "published" in X else [None] * len(X)
             columns = {f: X[f].tolist() for f in self.fields if f in X}
             for i, (doc_id, lang) in enumerate(zip(ids, langs)):
-                yield doc_id, lang if isinstance(lang, str) else None, {f: v[i] for f, v in columns.items()}
+                yield doc_id, lang if isinstance(lang, str) else None, dates[i], {f: v[i] for f, v in columns.items()}
         else:
             for i, text in enumerate(X):
-                yield i, None, {"text": text}
+                yield i, None, None, {"text": text}
 
     def mentions(self, X) -> pd.DataFrame:
-        """Every mention: ``doc_id``, ``actor``, ``field``, ``start``, ``end``, ``text``."""
+        """Every mention, the one source of actor counts, places and evidence.
+
+        Columns ``doc_id``, ``actor``, ``field`` (title, lead, text), ``start``, ``end`` (the span
+        in that field), ``text`` (what was matched), ``via`` (the entity whose alias matched; the
+        actor itself for a direct mention), ``relation`` ("" for a direct mention, else the kind of
+        the first relation, e.g. ``military_of``) and ``link`` (the evidence of an implied
+        mention, "Korean People's Army → PRK (armed forces)"; "" for a direct one). Implied rows
+        appear only with ``include_implied=True``, right after the direct mention they come from.
+
+        Examples
+        --------
+        >>> docs = pd.DataFrame({"doc_id": ["d"], "title": ["Korean People's Army drills"], "text": [None]})
+        >>> ActorTagger(include_implied=True).fit().mentions(docs)[["actor", "via", "link"]].values.tolist()
+        [['KPA', 'KPA', ''], ['PRK', 'KPA', "Korean People's Army → PRK (armed forces)"]]
+        """
         check_is_fitted(self, "patterns_")
-        rows = []
-        for doc_id, lang, fields in self._documents(X):
-            for field, text in fields.items():
-                for start, end, actor, found in self._find(text, lang):
-                    rows.append((doc_id, actor, field, start, end, found))
-        return pd.DataFrame(rows, columns=["doc_id", "actor", "field", "start", "end", "text"]).astype(
-            {"actor": "str", "field": "str", "text": "str", "start": "int64", "end": "int64"})
+        rows = [(doc_id, *m) for doc_id, lang, when, fields in self._documents(X)
+                for m in self._document_mentions(fields, lang, when)]
+        columns = ["doc_id", "actor", "field", "start", "end", "text", "via", "relation", "link"]
+        return pd.DataFrame(rows, columns=columns).astype(
+            {"actor": "str", "field": "str", "text": "str", "start": "int64", "end": "int64",
+             "via": "str", "relation": "str", "link": "str"})
 
     def transform(self, X):
-        """Sparse matrix of actor counts, documents x :attr:`actors_`."""
+        """Sparse matrix of actor counts, documents x :attr:`actors_` (the rows of :meth:`mentions`)."""
         check_is_fitted(self, "patterns_")
         index = {a: j for j, a in enumerate(self.actors_)}
         rows, cols, vals = [], [], []
         n = 0
-        for i, (_, lang, fields) in enumerate(self._documents(X)):
+        for i, (_, lang, when, fields) in enumerate(self._documents(X)):
             n = i + 1
-            counts: Counter = Counter()
-            for text in fields.values():
-                counts.update(actor for _, _, actor, _ in self._find(text, lang))
-            if self.include_implied:
-                for actor, c in list(counts.items()):
-                    for implied in self.implies_.get(actor, []):
-                        counts[implied] += c
+            counts = Counter(m[0] for m in self._document_mentions(fields, lang, when))
             for actor, c in counts.items():
                 rows.append(i)
                 cols.append(index[actor])
                 vals.append(c)
         return sparse.csr_matrix((np.array(vals, dtype=np.int32), (rows, cols)), shape=(n, len(self.actors_)))
 
+    def resolve(self, name: str) -> str:
+        """The entity id ``name`` is (an id or one of its aliases in any language, in any case).
+
+        Examples
+        --------
+        >>> tagger = ActorTagger().fit()
+        >>> tagger.resolve("dprk"), tagger.resolve("Korea Utara"), tagger.resolve("Путин")
+        ('PRK', 'PRK', 'PUTIN')
+        """
+        check_is_fitted(self, "registry_")
+        if str(name).upper() in self.registry_:
+            return str(name).upper()
+        for key, entry in self.registry_.items():
+            for lang, aliases in entry["aliases"].items():
+                for alias in aliases or []:
+                    if re.fullmatch(alias_pattern(str(alias), lang), str(name), re.I):
+                        return key
+        raise ValueError(f"unknown actor {name!r}; use a registry id ({', '.join(self.actors_)}) or one of their aliases")
+
+    def distinct(self, a: str, b: str) -> bool:
+        """Whether ``a`` and ``b`` are two actors, not one: neither stands for the other (a capital,
+        a leader, an army of its state) and they stand for no common one (Putin and the Kremlin).
+
+        Examples
+        --------
+        >>> tagger = ActorTagger().fit()
+        >>> tagger.distinct("RUS", "PRK"), tagger.distinct("PRK", "PYONGYANG"), tagger.distinct("PUTIN", "KREMLIN")
+        (True, False, False)
+        """
+        check_is_fitted(self, "implies_")
+        return not ({a, *self.implies_[a]} & {b, *self.implies_[b]})
+
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "actors_")
         return np.asarray([f"actor_{a}" for a in self.actors_], dtype=object)
+
+
+def _naive(when):
+    """A timestamp as naive UTC (None for a missing one), for comparing with relation dates."""
+    if when is None or (not isinstance(when, str) and pd.isna(when)):
+        return None
+    when = pd.Timestamp(when)
+    return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
 
 
 def actor_counts(corpus: pd.DataFrame, *, include_implied: bool = False) -> pd.DataFrame:

@@ -10,12 +10,13 @@ Examples
 >>> from analysis.demo import load_demo
 >>> notes = annotate(load_demo(120, random_state=2))   # SIMULATED demo corpus
 >>> sorted(notes.columns)[:4]
-['actors', 'actors_where', 'doc_id', 'dup_group']
+['actor_links', 'actors', 'actors_where', 'doc_id']
 """
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 
 from .actors import ActorTagger
@@ -24,6 +25,42 @@ from .lineage import wire_origins
 from .relevance import RelevanceScorer
 
 FIELD_ORDER = ["title", "lead", "text"]
+#: Columns of the input echoed in the annotations, so they join back to the input rows.
+JOIN_COLUMNS = ["url", "source_file", "source_row"]
+
+
+def actor_annotations(corpus: pd.DataFrame, tagger: ActorTagger | None = None) -> pd.DataFrame:
+    """``actors`` (id -> count), ``actors_where`` (id -> fields) and ``actor_links`` (the evidence
+    of implied mentions) per document, all from one table: :meth:`ActorTagger.mentions` with
+    implied mentions, the mentions relevance scoring counts (Putin counts for RUS, the Korean
+    People's Army for PRK).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "title": ["Putin meets KPA officers", "Nothing here"],
+    ...                      "text": ["Russia and the Korean People's Army.", None]})
+    >>> notes = actor_annotations(docs)
+    >>> notes.loc[0, "actors"]
+    {'KPA': 2, 'PRK': 2, 'PUTIN': 1, 'RUS': 2}
+    >>> notes.loc[0, "actor_links"]
+    ['Putin → RUS (leader)', 'KPA → PRK (armed forces)', "Korean People's Army → PRK (armed forces)"]
+    >>> notes.loc[1, "actors"], notes.loc[1, "actors_where"]
+    ({}, {})
+    """
+    tagger = tagger if tagger is not None else ActorTagger(include_implied=True).fit()
+    mentions = tagger.mentions(corpus)
+    by_doc = {doc_id: part for doc_id, part in mentions.groupby("doc_id", sort=False)}
+    rows = []
+    for doc_id in corpus["doc_id"]:
+        part = by_doc.get(doc_id)
+        if part is None:
+            rows.append(({}, {}, []))
+            continue
+        counts = part.groupby("actor").size()
+        where = part.groupby("actor")["field"].agg(lambda f: sorted(set(f), key=FIELD_ORDER.index))
+        links = list(dict.fromkeys(part.loc[part["link"] != "", "link"]))
+        rows.append(({k: int(v) for k, v in counts.items()}, {k: list(v) for k, v in where.items()}, links))
+    return pd.DataFrame(rows, columns=["actors", "actors_where", "actor_links"])
 
 
 def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK",
@@ -33,28 +70,24 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
     Returns
     -------
     pandas.DataFrame
-        ``doc_id``, ``language``, ``actors`` (dict id -> count), ``actors_where`` (dict id ->
-        fields among title, lead, text), ``relevance_score``,
-        ``relevant``, ``relevance_evidence`` (list), ``dup_group``, ``is_canonical``,
-        ``wire_origin``, ``wire_confidence``, ``wire_signal``, ``wire_evidence``, ``wire_mentions``.
+        ``doc_id``, ``url``, ``source_file``, ``source_row`` (as in the input, to join back; None
+        where the corpus has no such column), ``language``, ``actors`` (dict id -> count, implied
+        mentions included: Putin counts for RUS), ``actors_where`` (dict id -> fields among
+        title, lead, text), ``actor_links`` (the evidence of implied mentions, "Korean People's
+        Army → PRK (armed forces)"), ``relevance_score``, ``relevant``, ``relevance_evidence``
+        (list), ``dup_group``, ``is_canonical``, ``wire_origin``, ``wire_confidence``,
+        ``wire_signal``, ``wire_evidence``, ``wire_mentions``. Counts and fields come from
+        :meth:`ActorTagger.mentions`, the mentions relevance scoring counts.
     """
-    tagger = ActorTagger().fit()
-    mentions = tagger.mentions(corpus)
-    counts = mentions.groupby(["doc_id", "actor"]).size()
-    where = mentions.groupby(["doc_id", "actor"])["field"].agg(lambda f: sorted(set(f), key=FIELD_ORDER.index))
-    actors, actors_where = [], []
-    for doc_id in corpus["doc_id"]:
-        if doc_id in counts.index.get_level_values(0):
-            actors.append({k: int(v) for k, v in counts.loc[doc_id].items()})
-            actors_where.append({k: list(v) for k, v in where.loc[doc_id].items()})
-        else:
-            actors.append({})
-            actors_where.append({})
+    actors = actor_annotations(corpus)
     relevance = RelevanceScorer(actor_a, actor_b, threshold).fit().explain(corpus)
     groups = duplicate_groups(corpus)
     origins = wire_origins(corpus, groups)
-    out = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(), "language": corpus.get("language", pd.Series([None] * len(corpus))).to_numpy(),
-                        "actors": actors, "actors_where": actors_where})
+    missing = pd.Series([None] * len(corpus), dtype=object)
+    out = pd.DataFrame({"doc_id": corpus["doc_id"].to_numpy(),
+                        **{c: corpus.get(c, missing).to_numpy() for c in JOIN_COLUMNS},
+                        "language": corpus.get("language", missing).to_numpy()})
+    out = pd.concat([out, actors], axis=1)
     out["relevance_score"] = relevance["score"].to_numpy()
     out["relevant"] = relevance["relevant"].to_numpy()
     out["relevance_evidence"] = relevance["evidence"].to_numpy()
@@ -78,8 +111,10 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "outlet": info.get("outlet") if isinstance(info.get("outlet"), str) else None,
             "published": info["published"].isoformat() if "published" in info and pd.notna(info["published"]) else None,
             "title": info.get("title") if isinstance(info.get("title"), str) else None,
+            **{c: _plain(getattr(row, c)) for c in JOIN_COLUMNS},
             "actors": row.actors,
             "actors_where": row.actors_where,
+            "actor_links": list(row.actor_links),
             "relevance": {"score": round(float(row.relevance_score), 3), "relevant": bool(row.relevant),
                           "evidence": list(row.relevance_evidence)},
             "dup_group": row.dup_group,
@@ -88,6 +123,13 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "wire_mentions": row.wire_mentions if isinstance(row.wire_mentions, str) else None,
         })
     return records
+
+
+def _plain(value):
+    """A JSON-ready scalar: None for missing, int for whole numbers (``source_row``)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return int(value) if isinstance(value, (int, np.integer)) else str(value)
 
 
 def format_record(record: dict) -> str:
@@ -102,11 +144,15 @@ def format_record(record: dict) -> str:
         f"{record['doc_id']}  [{record['language'] or '?'}]  {record['outlet'] or ''}  {record['published'] or 'undated'}",
         f"  title      {record['title'] or ''}",
         f"  actors     {actors}",
+        *([f"  links      {'; '.join(record['actor_links'])}"] if record.get("actor_links") else []),
         f"  relevance  {relevance['score']:.2f} ({'relevant' if relevance['relevant'] else 'not relevant'}): "
         + "; ".join(relevance["evidence"]),
         f"  duplicates group {record['dup_group']}{' (canonical)' if record['is_canonical'] else ''}",
         f"  wire       {origin_text}",
     ]
+    source = ", ".join(f"{c} {record[c]}" for c in JOIN_COLUMNS if record.get(c) is not None)
+    if source:
+        lines.insert(1, f"  source     {source}")
     if record.get("wire_mentions"):
         lines.append(f"  mentions   {record['wire_mentions']}")
     return "\n".join(lines)

@@ -232,32 +232,83 @@ def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = 
     return table
 
 
-def actor_cooccurrence_over_time(corpus: pd.DataFrame, *, actors=None, freq: str = "M", top: int = 6
-                                 ) -> pd.DataFrame:
-    """Documents naming both actors of a pair, per period, for the ``top`` most frequent pairs.
+def actor_cooccurrence_over_time(corpus: pd.DataFrame, *, actors=None, freq: str = "M", top: int = 6,
+                                 pairs=None, actor_a: str | None = None, actor_b: str | None = None,
+                                 query: str | None = None) -> pd.DataFrame:
+    """Documents naming both actors of a pair, per period: the study's pairs first, then the most frequent.
 
-    Returns period_start, period_end, pair ("PRK + RUS"), n, total (all documents of the
-    period), share, partial.
+    People, places and organisations count for the state they stand for (the registry's
+    relations: Putin and the Kremlin for RUS, Pyongyang and the Korean People's Army for PRK),
+    and a pair is of two distinct actors: never an actor with itself, its capital, its leader or
+    its army (:meth:`~analysis.actors.ActorTagger.distinct`). The study's pairs are always drawn,
+    with zeros where they never meet; the other pairs are the most frequent among ``actors``.
+
+    Parameters
+    ----------
+    corpus : corpus table with ``published`` and the text fields.
+    actors : list of str, optional
+        Candidates for the frequent pairs; by default the actors that stand for no other (states,
+        NATO, the UN), so a relationship appears once, not as Putin + PRK, RUS + Kim Jong Un...
+    freq : pandas period alias, default="M"
+    top : int, default=6
+        Pairs drawn, the study's included (all of the study's are drawn, even beyond ``top``).
+    pairs : list of (str, str), optional
+        The study's pairs (registry ids or aliases).
+    actor_a, actor_b : str, optional
+        One study pair, as in notebook 02.
+    query : str, optional
+        The query that selected the corpus: every two of its ``actor:`` terms (outside NOT) are a
+        study pair too.
+
+    Returns
+    -------
+    DataFrame
+        period_start, period_end, pair ("PRK + RUS"), study (bool), n, total (all documents of
+        the period), share, partial, and the period grid's other columns.
+
+    Examples
+    --------
+    >>> from analysis.demo import load_demo
+    >>> table = actor_cooccurrence_over_time(load_demo(300), top=3, pairs=[("Russia", "North Korea")])  # SIMULATED
+    >>> table.drop_duplicates("pair")[["pair", "study"]].values.tolist()[0], table["pair"].nunique()
+    (['PRK + RUS', True], 3)
     """
-    from .actors import actor_counts
+    from .actors import ActorTagger, actor_counts
+    from .query import Op, Term, parse_query
 
-    counts = actor_counts(corpus, include_implied=True) > 0
-    if actors is not None:
-        counts = counts[[a for a in actors if a in counts]]
-    present = counts.to_numpy()
-    names = counts.columns.tolist()
-    pairs = []
-    for i, j in itertools.combinations(range(len(names)), 2):
-        both = present[:, i] & present[:, j]
-        if both.any():
-            pairs.append((int(both.sum()), f"{names[i]} + {names[j]}", both))
-    pairs.sort(key=lambda p: (-p[0], p[1]))
-    tables = []
-    for _, label, both in pairs[:top]:
-        part = attention_over_time(corpus, both, freq=freq)
-        tables.append(part.assign(pair=label))
-    if not tables:
-        raise ValueError("no two registry actors appear together in any document")
-    table = pd.concat(tables, ignore_index=True)
-    columns = ["period_start", "period_end", "pair", "n", "total", "share", "partial"]
-    return table[columns]
+    tagger = ActorTagger(include_implied=True).fit()
+    study = [tuple(p) for p in (pairs or [])] + ([(actor_a, actor_b)] if actor_a or actor_b else [])
+    nodes, named = [parse_query(query)] if query else [], []
+    while nodes:  # the query's actor: terms, outside NOT
+        node = nodes.pop(0)
+        if isinstance(node, Term) and node.field == "actor":
+            named.append(node.text)
+        elif isinstance(node, Op) and node.op != "NOT":
+            nodes += node.children
+    study += list(itertools.combinations(dict.fromkeys(tagger.resolve(n) for n in named), 2))
+    chosen = []
+    for a, b in study:
+        if a is None or b is None:
+            raise ValueError(f"a study pair needs two actors, not {a!r} and {b!r}")
+        a, b = sorted((tagger.resolve(a), tagger.resolve(b)))
+        if not tagger.distinct(a, b):
+            raise ValueError(f"{a} and {b} are one actor in the registry's relations; a pair needs two")
+        chosen += [(a, b)] if (a, b) not in chosen else []
+    n_study = len(chosen)
+    present = actor_counts(corpus, include_implied=True) > 0
+    candidates = [tagger.resolve(a) for a in actors] if actors is not None \
+        else [a for a in tagger.actors_ if not tagger.implies_[a]]
+    frequent = []
+    for a, b in itertools.combinations(sorted(set(candidates)), 2):
+        n = int((present[a] & present[b]).sum())
+        if n and tagger.distinct(a, b) and (a, b) not in chosen:
+            frequent.append((-n, a, b))
+    chosen += [(a, b) for _, a, b in sorted(frequent)[:max(top - n_study, 0)]]
+    if not chosen:
+        raise ValueError("no two distinct registry actors appear together in any document")
+    tables = [attention_over_time(corpus, (present[a] & present[b]).to_numpy(), freq=freq)
+              .assign(pair=f"{a} + {b}", study=k < n_study)
+              for k, (a, b) in enumerate(chosen)]
+    table = pd.concat(tables, ignore_index=True).drop(columns="events", errors="ignore")
+    columns = ["period_start", "period_end", "pair", "study"]
+    return table[columns + [c for c in table.columns if c not in columns]]

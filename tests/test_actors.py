@@ -122,3 +122,86 @@ def test_factored_patterns_match_exactly_as_the_plain_alternation(tagger, shared
             assert tagger.find(text, lang) == plain.find(text, lang), (lang, text[:80])
             found += len(tagger.find(text, lang))
     assert found > 1000 and tagger.find("İran", "en")[0][2] == "IRN"
+
+
+# -- relations: capital, leader, armed forces... ------------------------------------------------
+
+def _registry(tmp_path, relations: str):
+    text = ("RUS:\n  type: country\n  label: Russia\n  aliases: {en: [Russia]}\n"
+            "PRK:\n  type: country\n  label: North Korea\n  aliases: {en: [North Korea]}\n"
+            f"KPA:\n  type: organisation\n  label: Korean People's Army\n  aliases: {{en: [KPA]}}\n{relations}")
+    path = tmp_path / "actors.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("relations, message", [
+    ("  relations: {army_of: PRK}\n", r"entity KPA: relation army_of: unknown kind; use one of capital_of"),
+    ("  relations: {military_of: DPRK}\n", r"entity KPA: relation military_of: target 'DPRK' is not an entity id"),
+    ("  relations: {military_of: KPA}\n", r"entity KPA: relation military_of: target 'KPA' is the entity itself"),
+    ("  relations: {military_of: {actor: PRK, from: 2020-01-01, until: 2019-01-01}}\n",
+     r"entity KPA: relation military_of: from 2020-01-01 is not before until 2019-01-01"),
+    ("  relations: {military_of: {actor: PRK, since: 2020-01-01}}\n", r"unknown key since; use actor, from, until"),
+    ("  relations: {military_of: {actor: PRK, from: soon}}\n", r"'soon' is not a date"),
+    ("  relations: [PRK]\n", r"entity KPA: relations must be a mapping"),
+    ("  implies: [PRK]\n", r"entity KPA: `implies` is replaced by `relations`"),
+])
+def test_bad_relations_are_named_with_file_and_entry(tmp_path, relations, message):
+    path = _registry(tmp_path, relations)
+    with pytest.raises(ValueError, match=message) as error:
+        ActorTagger(registry=path).fit()
+    assert str(error.value).startswith(path)
+
+
+def test_relations_may_not_loop(tmp_path):
+    path = _registry(tmp_path, "  relations: {military_of: PRK}\n")
+    text = open(path, encoding="utf-8").read().replace(
+        "  label: North Korea\n", "  label: North Korea\n  relations: {part_of: KPA}\n")
+    open(path, "w", encoding="utf-8").write(text)
+    with pytest.raises(ValueError, match="entity (PRK|KPA): its relations lead back to itself"):
+        ActorTagger(registry=path).fit()
+
+
+@pytest.mark.parametrize("language, text, via, link", [
+    ("en", "The Korean People's Army fired shells.", "KPA", "Korean People's Army → PRK (armed forces)"),
+    ("ru", "Учения Корейской народной армии прошли у границы.", "KPA", "Корейской народной армии → PRK (armed forces)"),
+    ("ko", "조선인민군 총참모부가 발표했다.", "KPA", "조선인민군 → PRK (armed forces)"),
+    ("en", "Wagner Group fighters left Bakhmut.", "WAGNER", "Wagner Group → RUS (acts for it)"),
+    ("ru", "Бойцы ЧВК «Вагнер» покинули Бахмут.", "WAGNER", "ЧВК «Вагнер» → RUS (acts for it)"),
+    ("id", "Grup Wagner meninggalkan Bakhmut.", "WAGNER", "Grup Wagner → RUS (acts for it)"),
+    ("en", "The GRU and the FSB ran the operation.", "GRU", "GRU → RUS (intelligence service)"),
+    ("ru", "Как сообщили в ФСБ, задержан шпион.", "FSB", "ФСБ → RUS (intelligence service)"),
+    ("id", "Rosatom akan membangun reaktor.", "ROSATOM", "Rosatom → RUS (state company)"),
+    ("ko", "국정원은 북한군 파병을 확인했다.", "NIS", "국정원 → KOR (intelligence service)"),
+    ("ko", "주한미군 사령관이 말했다.", "USFK", "주한미군 → USA (armed forces)"),
+    ("en", "Kim Jong Un inspected a factory in Pyongyang.", "PYONGYANG", "Pyongyang → PRK (capital)"),
+])
+def test_organisations_tied_to_a_state_count_for_it_with_the_link(language, text, via, link):
+    tagger = ActorTagger(include_implied=True, fields=("text",)).fit()
+    mentions = tagger.mentions(pd.DataFrame({"doc_id": ["d"], "text": [text], "language": [language]}))
+    implied = mentions[mentions["via"] == via]
+    assert link in implied["link"].tolist()
+    assert ActorTagger(fields=("text",)).fit().mentions(
+        pd.DataFrame({"doc_id": ["d"], "text": [text], "language": [language]}))["link"].eq("").all()
+
+
+def test_dated_relations_follow_the_documents_date():
+    """Trump counts for the United States while in office, not as a candidate in 2023."""
+    tagger = ActorTagger(include_implied=True, fields=("text",)).fit()
+    docs = pd.DataFrame({"doc_id": ["2018", "2023", "2025", "undated"], "text": ["Trump spoke."] * 4,
+                         "published": pd.to_datetime(["2018-06-12", "2023-06-12", "2025-06-12", None], utc=True)})
+    counts = pd.DataFrame(tagger.transform(docs).toarray(), columns=tagger.actors_, index=docs["doc_id"])
+    assert counts["USA"].tolist() == [1, 0, 1, 1] and counts["TRUMP"].tolist() == [1] * 4
+    assert tagger.count_one("Biden spoke.", published="2015-03-01")["USA"] == 1  # vice-president then
+    assert tagger.count_one("Biden spoke.", published="2019-03-01") == {"BIDEN": 1}
+    assert tagger.implies_["TRUMP"] == ["USA"]  # the static view: whatever the date
+
+
+def test_transform_counts_the_rows_of_mentions(tagger):
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "language": ["en", "ko"], "title": ["Putin in Pyongyang", "북·러"],
+                         "text": ["Wagner Group and the KPA; Kim Jong Un.", "조선인민군과 러시아군"]})
+    implied = ActorTagger(include_implied=True).fit()
+    counts = implied.mentions(docs).groupby(["doc_id", "actor"]).size()
+    matrix = pd.DataFrame(implied.transform(docs).toarray(), index=docs["doc_id"], columns=implied.actors_)
+    assert matrix.stack().loc[lambda s: s > 0].sort_index().equals(counts.sort_index().astype("int32"))
+    assert counts[("a", "PRK")] == 3 and counts[("a", "RUS")] == 2

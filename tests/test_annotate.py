@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
+
+from analysis.annotate import actor_annotations, annotate
 from analysis.config import SAMPLE_DIR
+from analysis.relevance import RelevanceScorer
+from analysis.workflow import open_corpus
 
 
 def run(*args):
@@ -21,6 +28,8 @@ def test_json_lines_have_the_documented_keys():
     for record in records:
         assert {"doc_id", "language", "actors", "relevance", "dup_group", "wire_origin"} <= set(record)
         assert set(record["relevance"]) == {"score", "relevant", "evidence"}
+        assert record["url"].startswith("http") and record["source_file"].startswith(str(SAMPLE_DIR))
+        assert isinstance(record["source_row"], int)
         assert set(record["actors_where"]) == set(record["actors"])
         assert all(set(f) <= {"title", "lead", "text"} for f in record["actors_where"].values())
         assert 0 <= record["relevance"]["score"] <= 1
@@ -43,7 +52,10 @@ def test_a_single_pasted_article(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "relevance  1.00 (relevant)" in done.stdout
     assert "wire       reuters" in done.stdout and "[id]" in done.stdout
-    assert "PESKOV 1 (text)" in done.stdout and "RUS 2 (title/text)" in done.stdout
+    # Russia twice by name, and through the Duma, the Kremlin and Peskov: the count relevance makes
+    assert "PESKOV 1 (text)" in done.stdout and "RUS 5 (title/text)" in done.stdout
+    assert "Kremlin → RUS (government); Peskov → RUS (official)" in done.stdout
+    assert f"source_file {article}, source_row " in done.stdout
 
 
 def test_annotate_a_store_with_a_query(tmp_path):
@@ -53,3 +65,67 @@ def test_annotate_a_store_with_a_query(tmp_path):
     done = run(store, "--json", "--query", "language:ko")
     records = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert len(records) == 2 and {r["language"] for r in records} == {"ko"}
+
+
+# -- on real corpora: actor counts and places agree with the relevance evidence -----------------
+
+_MENTIONS_RE = re.compile(r"mentions (\w+) (\d+), (\w+) (\d+)")
+
+
+def _disagreements(actors: pd.DataFrame, scores: pd.DataFrame, a: str, b: str) -> tuple[list, int]:
+    """Documents where annotate's actors and the relevance evidence tell different stories."""
+    wrong, counted = [], 0
+    for doc_id, counts, where, evidence in zip(scores["doc_id"], actors["actors"], actors["actors_where"],
+                                               scores["evidence"]):
+        said = dict((k, int(n)) for m in map(_MENTIONS_RE.fullmatch, evidence) if m
+                    for k, n in ((m[1], m[2]), (m[3], m[4])))
+        counted += bool(said)
+        absent = {x for x in (a, b) if any(e.startswith("no mention of") and x in e.split(" of ")[1].split(", ")
+                                          for e in evidence)}
+        both_in_title = all("title" in where.get(x, []) for x in (a, b))
+        if (said and said != {a: counts.get(a, 0), b: counts.get(b, 0)}) \
+                or absent != {x for x in (a, b) if not counts.get(x)} \
+                or both_in_title != ("both in the title" in evidence):
+            wrong.append((doc_id, counts.get(a), counts.get(b), where.get(a), where.get(b), evidence))
+    return wrong, counted
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name, rows, pair", [
+    ("kcna_en_2024.jsonl.gz", None, ("RUS", "PRK")),
+    ("ru_news_rt_ng_kw_2000-2018.jsonl.gz", None, ("RUS", "PRK")),
+    ("id_news_kompas_fulltext_2025.jsonl.gz", None, ("USA", "CHN")),
+    ("rss2023_multioutlet_headlines.csv.gz", 4000, ("RUS", "PRK")),
+    ("ko_news_yonhap_chosun_2025-2026.csv.gz", 2000, ("KOR", "PRK")),
+])
+def test_actor_counts_and_places_agree_with_the_relevance_evidence(shared_data, name, rows, pair):
+    """One source of truth on real corpora: for every document, the counts ``annotate`` gives equal
+    those in the relevance evidence, an actor it finds none of is the one the evidence misses,
+    and "both in the title" holds exactly when both actors' places include the title.
+
+    Dated relations (Yoon counts for South Korea while president, until 2025-04-04) apply only
+    where the scorer reads :meth:`ActorTagger.mentions` with the documents' dates; a scorer that
+    still reads the undated ``implies_`` must then agree with the same mentions taken undated.
+    """
+    corpus = open_corpus(shared_data / name)
+    corpus = corpus.head(rows) if rows else corpus
+    actors = actor_annotations(corpus)
+    scores = RelevanceScorer(*pair).fit().explain(corpus)
+    wrong, counted = _disagreements(actors, scores, *pair)
+    if wrong:  # the scorer reads no dates: it must agree with the mentions of the undated documents
+        undated = actor_annotations(corpus.drop(columns="published"))
+        wrong, counted = _disagreements(undated, scores, *pair)
+    assert not wrong, f"{len(wrong)} of {len(corpus)} documents disagree, e.g. {wrong[:3]}"
+    both = sum(bool(c.get(pair[0]) and c.get(pair[1])) for c in actors["actors"])
+    assert both > 20 and counted > 0, (both, counted)  # the check ran on documents naming both
+
+
+@pytest.mark.shared
+def test_annotate_on_real_rows_joins_back_and_counts_implied_mentions(shared_data):
+    corpus = open_corpus(shared_data / "kcna_en_2024.jsonl.gz").head(300)
+    notes = annotate(corpus)
+    assert notes[["url", "source_file", "source_row"]].equals(corpus[["url", "source_file", "source_row"]])
+    assert notes["actors"].tolist() == actor_annotations(corpus)["actors"].tolist()
+    links = [link for found in notes["actor_links"] for link in found]
+    assert any(link.endswith("→ PRK (leader)") for link in links)  # Kim Jong Un counts for the DPRK
+    assert any("Korean People's Army → PRK (armed forces)" == link for link in links)

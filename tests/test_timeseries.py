@@ -89,3 +89,70 @@ def test_counts_over_time_pools_beyond_the_top_values(demo):
     assert set(table["value"]) == set(demo["outlet"].value_counts().index[:3]) | {"other"}
     per_period = table.groupby("period_start")
     assert (per_period["n"].sum() == per_period["total"].first()).all() and table.attrs["by"] == "outlet"
+
+
+# -- actor pairs: the study's pair always, distinct actors only --------------------------------
+
+def _pair_corpus():
+    texts = ["Putin met Kim Jong Un in Pyongyang.", "North Korea and the United States traded threats.",
+             "Washington and Pyongyang: talks stall.", "The Kremlin said Moscow and Beijing agree.",
+             "China and Russia held drills.", "Rosatom signed a deal in Beijing."]
+    return pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": texts, "language": "en",
+                         "published": pd.to_datetime(["2024-01-03", "2024-01-10", "2024-02-01",
+                                                      "2024-02-05", "2024-03-01", "2024-03-02"], utc=True)})
+
+
+def test_actor_pairs_are_of_distinct_actors_and_people_count_for_their_state():
+    from analysis.timeseries import actor_cooccurrence_over_time
+
+    table = actor_cooccurrence_over_time(_pair_corpus(), freq="M", top=6)
+    totals = table.groupby("pair")["n"].sum().to_dict()
+    # Putin + Kim Jong Un is PRK + RUS, Washington + Pyongyang is PRK + USA, Rosatom counts for Russia;
+    # never PRK + PYONGYANG, RUS + MOSCOW or KREMLIN + MOSCOW
+    assert totals == {"CHN + RUS": 3, "PRK + USA": 2, "PRK + RUS": 1}
+    assert not table["study"].any()
+
+
+def test_the_study_pair_is_always_shown_first_even_when_rare_or_absent():
+    from analysis.timeseries import actor_cooccurrence_over_time
+
+    corpus = _pair_corpus()
+    table = actor_cooccurrence_over_time(corpus, freq="M", top=2, actor_a="Russia", actor_b="DPRK")
+    assert table["pair"].drop_duplicates().tolist() == ["PRK + RUS", "CHN + RUS"]
+    assert table.loc[table["pair"] == "PRK + RUS", "n"].tolist() == [1, 0, 0] and table["study"].sum() == 3
+    absent = actor_cooccurrence_over_time(corpus, freq="M", top=1, pairs=[("UKR", "JPN")], query="actor:CHN AND actor:USA")
+    assert absent["pair"].drop_duplicates().tolist() == ["JPN + UKR", "CHN + USA"]  # both study pairs, beyond top
+    assert absent["n"].sum() == 0 and absent["study"].all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"actor_a": "RUS", "actor_b": "Putin"}, "PUTIN and RUS are one actor"),
+    ({"pairs": [("PRK", "Korean People's Army")]}, "KPA and PRK are one actor"),
+    ({"actor_a": "RUS"}, "a study pair needs two actors"),
+    ({"pairs": [("RUS", "Atlantis")]}, "unknown actor 'Atlantis'"),
+])
+def test_a_study_pair_of_one_actor_is_refused(kwargs, message):
+    from analysis.timeseries import actor_cooccurrence_over_time
+
+    with pytest.raises(ValueError, match=message):
+        actor_cooccurrence_over_time(_pair_corpus(), **kwargs)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["kcna_en_2024.jsonl.gz", "rss2023_multioutlet_headlines.csv.gz",
+                                  "ru_news_rt_ng_kw_2000-2018.jsonl.gz"])
+def test_actor_pairs_on_real_corpora_show_the_study_pair_and_no_actor_with_itself(shared_data, name):
+    """Before: KCNA's six pairs were PRK + PYONGYANG, KCNA + PRK, KCNA + PYONGYANG..., RT's began
+    MOSCOW + RUS, and Russia + North Korea was missing from both."""
+    from analysis.actors import ActorTagger
+    from analysis.timeseries import actor_cooccurrence_over_time
+    from analysis.workflow import open_corpus
+
+    corpus = open_corpus(shared_data / name)
+    table = actor_cooccurrence_over_time(corpus, freq="M", top=6, query="actor:RUS AND actor:PRK")
+    tagger = ActorTagger().fit()
+    pairs = table["pair"].drop_duplicates().tolist()
+    assert pairs[0] == "PRK + RUS" and len(pairs) == 6 and table["study"].sum() == table["pair"].eq(pairs[0]).sum()
+    assert table.groupby("pair")["period_start"].nunique().nunique() == 1  # every pair on the same grid
+    assert all(tagger.distinct(*pair.split(" + ")) for pair in pairs)
+    assert table.loc[table["pair"] == "PRK + RUS", "n"].sum() > 40
