@@ -192,8 +192,14 @@ def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, orig
 
     frame = corpus[["doc_id", "published"]].merge(groups[["doc_id", "dup_group"]], on="doc_id") \
         .merge(origins[["doc_id", "wire_origin"]], on="doc_id")
+    dated = frame["published"].notna()
+    if not dated.any():  # no coverage with a date: no days to show
+        empty = pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "articles": 0, "duplicate_groups": 0,
+                              "independent_reports": 0, "partial": False}).iloc[:0]
+        empty.attrs.update(undated=len(frame), freq="D")
+        return empty
     grid = counts_by_period(frame, np.ones(len(frame), dtype=bool), freq="D")
-    frame = frame.dropna(subset=["published"])
+    frame = frame[dated].copy()
     frame["day"] = frame["published"].dt.tz_convert("UTC").dt.floor("D").dt.tz_localize(None)
     # a report is independent when it is the first of its group; wire-based reports count once per wire
     frame["report"] = np.where(frame["wire_origin"].notna(), "wire:" + frame["wire_origin"].fillna(""),

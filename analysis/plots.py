@@ -197,7 +197,8 @@ def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
         ax.text(start, 0.005, "▲" if change == "rise" else "▼", transform=trans, ha="center", va="bottom",
                 fontsize=8, color=CHANGE_COLOUR, zorder=4)
         items.append(f"{start:{fmt}} " + ("from none" if np.isinf(ratio) else f"×{ratio:.1f}"))
-    return (f"; collection volume changed at the dotted ▲/▼ ({', '.join(items)} vs the median of the "
+    shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+    return (f"; collection volume changed at the dotted ▲/▼ ({shown} vs the median of the "
             f"{_period_word(data)}s before): a feed added or lost, or a burst; raw counts across it are not comparable")
 
 
@@ -318,11 +319,11 @@ def _hatch_flagged_periods(ax, flags: pd.DataFrame, word: str) -> str:
     for start in flags.index[flagged.to_numpy()]:
         ax.axvspan(start - step / 2, start + step / 2, facecolor="white", alpha=0.75, hatch="///",
                    edgecolor="#888888", linewidth=0, zorder=2)
-    small, partial = int(flags["small"].sum()), int((flags["partial"] & ~flags["small"]).sum())
+    small, partial = int(flags["small"].sum()), int(flags["partial"].sum())
     parts = ([f"{small} {word}(s) with fewer than {flags.attrs['min_total']} documents"] if small else []) + \
         ([f"{partial} partial {word}(s) at the edges"] if partial else [])
     totals = flags["total"][flags["total"] > 0]
-    return (f"; {' and '.join(parts)} hatched over: their shares are not comparable"
+    return (f"; {' and '.join(parts)} hatched over (a {word} can be both): their shares are not comparable"
             + (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} documents per {word}" if len(totals) else ""))
 
 

@@ -73,8 +73,7 @@ def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
 
 
 def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | None = None,
-                     events: pd.DataFrame | None = None, name: str = "group", min_total: int = MIN_TOTAL
-                     ) -> pd.DataFrame:
+                     events: pd.DataFrame | None = None, name: str = "group", min_total: int = MIN_TOTAL):
     """Documents per period and group, on a grid with every period, zeros kept, and denominators.
 
     The one period grid behind every chart over time (clusters, attention, languages, outlets).
@@ -96,7 +95,7 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     name : str, default="group"
         The name of the group column (``cluster``, ``frame``, ...).
     min_total : int, default=MIN_TOTAL (20)
-        The smallest denominator whose share is worth reading: ``reliable`` is ``total >= min_total``.
+        The smallest denominator whose share is worth reading.
 
     Returns
     -------
@@ -104,9 +103,9 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     Every period from the first to the last dated document appears with every group present
     among the dated documents (and every value of ``by``), zeros included. ``total`` is the
     number of dated documents in the period (and value of ``by``), ``share`` is ``n / total``
-    (0 when the total is 0), ``reliable`` is ``total >= min_total``. ``partial`` is True for the first and last periods when the corpus
-    starts or ends inside them: their counts are not comparable. ``attrs``: undated, freq,
-    min_total, by.
+    (0 when the total is 0), ``reliable`` is ``total >= min_total``. ``partial`` is True for the
+    first and last periods when the corpus starts or ends inside them: their counts are not
+    comparable. ``attrs``: undated, freq, min_total, by.
 
     Examples
     --------
@@ -315,7 +314,9 @@ def wilson_interval(n, total, *, confidence: float = 0.95) -> tuple[np.ndarray, 
         p = n / total
         centre = (p + z * z / (2 * total)) / (1 + z * z / total)
         half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(n == 0, 0.0, np.clip(centre - half, 0, 1))  # exact at the ends, not 1e-17 off
+    high = np.where(n == total, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
 
 
 def rates_by_group(table: pd.DataFrame, by: str = "outlet", *, n: str = "n", total: str = "total",
@@ -350,7 +351,9 @@ def rates_by_group(table: pd.DataFrame, by: str = "outlet", *, n: str = "n", tot
                          ignore_index=True)
     sums["share"] = np.where(sums["total"] > 0, sums["n"] / sums["total"].where(sums["total"] > 0, 1), np.nan)
     sums["low"], sums["high"] = wilson_interval(sums["n"], sums["total"], confidence=confidence)
-    sums["reliable"] = ~sums[by].astype(str).isin(pooled) & (sums["total"] >= min_total)
+    sums["reliable"] = sums["total"] >= min_total
+    if pool and small.any():
+        sums.loc[sums.index[-1], "reliable"] = False  # the pooled row: many small groups, not one group's rate
     ranked = pd.concat([sums[sums["reliable"]].sort_values(["low", "n"], ascending=False, kind="stable"),
                         sums[~sums["reliable"]].sort_values("n", ascending=False, kind="stable")], ignore_index=True)
     ranked.attrs.update(min_total=min_total, confidence=confidence, pooled=pooled)
