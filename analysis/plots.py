@@ -3,15 +3,15 @@
 Every function draws on the ``ax`` it is given (or the current one) and touches nothing else:
 no ``plt.show()``, no ``savefig``, no global style changes. Colours are the Okabe-Ito
 colour-blind-safe palette; groups beyond it are pooled as "other" (grey). Axis labels carry
-units, and a caption line under the axes gives n.
+units, and a caption line under the axes gives n. :func:`save_figure` writes PNG and SVG at
+publication size, byte for byte the same on a rerun.
 
 Charts over time draw the rules of the period grid (:mod:`analysis.timeseries`) and say so in
 their caption: every period, zeros kept; partial periods at the edges hollow (lines) or pale and
 hatched (bars, stacked shares), whatever the frequency; shares with their denominators, and
 periods below ``min_total`` documents hollow grey and not joined (lines) or hatched over
 (stacked shares); changes in collection volume (:func:`analysis.timeseries.collection_changes`)
-as dotted vermillion lines with ▲ (rise) or ▼ (drop) at the foot of the axes. :func:`save_figure` writes PNG and SVG at
-publication size, byte for byte the same on a rerun.
+as dotted vermillion lines with ▲ (rise) or ▼ (drop) at the foot of the axes.
 
 Examples
 --------
