@@ -241,15 +241,19 @@ def period_totals(table: pd.DataFrame) -> pd.DataFrame:
     return totals.reset_index()
 
 
-def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int = 6, min_history: int = 2,
-                       min_total: int | None = None) -> pd.DataFrame:
+def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int = 6, persist: int = 3,
+                       min_history: int = 2, min_total: int | None = None) -> pd.DataFrame:
     """Periods where the volume collected jumps or drops ``factor``-fold: a feed added or lost, or a burst.
 
     Each complete period's total (all documents, not only the matches) is compared with the
-    median of up to ``window`` complete periods before it; partial edge periods are skipped. After
-    a change the history restarts at it (the new level is the norm; one period of it is enough to
-    compare with), so a step is flagged once, not for every period after it. Changes among small numbers are left alone: a rise must reach
-    ``min_total`` documents, a drop must come from a median of at least ``min_total``.
+    median of up to ``window`` complete periods before it; partial edge periods are skipped. The
+    change must last: the median of the period and the ``persist - 1`` after it must cross the
+    factor too, so a one-week burst of news is not taken for a new feed (a burst lasting
+    ``persist`` periods is flagged: the note on a chart says "or a burst"). After a change the
+    history restarts at it (one period of the new level is enough to compare with), so a step is
+    flagged once, not for every period after it. Changes among small numbers are left alone: a
+    rise must reach ``min_total`` documents, a drop must come from a median of at least
+    ``min_total``.
 
     Parameters
     ----------
@@ -259,6 +263,8 @@ def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int 
         A rise to ``factor`` times the median, or a drop to ``1 / factor`` of it, is a change.
     window : int, default=6
         Periods of history in the median.
+    persist : int, default=3
+        Periods (this one and the next) whose median must cross the factor as well.
     min_history : int, default=2
         Complete periods needed before the first comparison (after a change, one).
     min_total : int, optional
@@ -266,8 +272,9 @@ def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int 
 
     Returns
     -------
-    DataFrame: period_start, total, baseline (the median it is compared with), ratio, change
-    ("rise" or "drop"). Empty when the volume is steady.
+    DataFrame: period_start, total, baseline (the median it is compared with), level (the
+    median of the ``persist`` periods from it), ratio (level / baseline), change ("rise" or
+    "drop"). Empty when the volume is steady.
 
     Examples
     --------
@@ -281,19 +288,23 @@ def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int 
     threshold = table.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
     complete = period_totals(table)
     complete = complete[~complete["partial"]]
-    rows, history = [], []
-    for start, total in zip(complete["period_start"], complete["total"]):
+    totals, rows, history = complete["total"].to_numpy(dtype=float), [], []
+    for i, start in enumerate(complete["period_start"]):
         recent = history[-window:]
         if len(recent) >= (min_history if not rows else 1):  # after a change, its level is the history
-            baseline = float(np.median(recent))
-            ratio = total / baseline if baseline > 0 else (math.inf if total > 0 else 1.0)
-            rise = ratio >= factor and total >= threshold
-            drop = ratio <= 1 / factor and baseline >= threshold
+            baseline, level = float(np.median(recent)), float(np.median(totals[i:i + persist]))
+            own, ratio = (_ratio(totals[i], baseline), _ratio(level, baseline))
+            rise = min(own, ratio) >= factor and level >= threshold
+            drop = max(own, ratio) <= 1 / factor and baseline >= threshold
             if rise or drop:
-                rows.append((start, int(total), baseline, ratio, "rise" if rise else "drop"))
+                rows.append((start, int(totals[i]), baseline, level, ratio, "rise" if rise else "drop"))
                 history = []
-        history.append(total)
-    return pd.DataFrame(rows, columns=["period_start", "total", "baseline", "ratio", "change"])
+        history.append(totals[i])
+    return pd.DataFrame(rows, columns=["period_start", "total", "baseline", "level", "ratio", "change"])
+
+
+def _ratio(value: float, baseline: float) -> float:
+    return value / baseline if baseline > 0 else (math.inf if value > 0 else 1.0)
 
 
 def wilson_interval(n, total, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

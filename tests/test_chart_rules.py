@@ -180,7 +180,16 @@ def test_a_feed_added_is_a_collection_change():
     corpus = pd.DataFrame({"published": pd.to_datetime(days, utc=True)})
     changes = timeseries.collection_changes(timeseries.attention_over_time(corpus, freq="M"))
     assert changes[["period_start", "change"]].values.tolist() == [[pd.Timestamp("2024-04-01"), "rise"]]
-    assert changes["ratio"].iloc[0] == pytest.approx(1000 / 80)
+    assert changes[["total", "baseline", "level"]].values.tolist() == [[1000, 80, 995]]  # level: April and May (June ends on the 28th: partial)
+    assert changes["ratio"].iloc[0] == pytest.approx(995 / 80)
+
+
+def test_a_one_month_burst_is_not_a_collection_change():
+    days = [f"2024-{m:02d}-{d:02d}" for m, count in [(1, 80), (2, 85), (3, 78), (4, 1000), (5, 82), (6, 79), (7, 80)]
+            for d in np.resize(np.arange(1, 29), count)]
+    table = timeseries.attention_over_time(pd.DataFrame({"published": pd.to_datetime(days, utc=True)}), freq="M")
+    assert timeseries.collection_changes(table).empty
+    assert len(timeseries.collection_changes(table, persist=1)) == 2  # the burst, and the return from it
 
 
 @pytest.mark.shared
