@@ -178,7 +178,7 @@ def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
     >>> table = attention_over_time(pd.DataFrame({"published": days}), freq="M")
     >>> fig, ax = plt.subplots()
     >>> mark_collection_changes(ax, table).split(":")[0]
-    '; collection volume changed at the dotted ▲/▼ (2024-04 ×11.4 vs the median of the months before)'
+    '; ▲/▼ collection volume changed (2024-04 ×11.4 vs the months before)'
     >>> plt.close(fig)
     """
     if not {"period_start", "total", "partial"} <= set(data.columns):
@@ -197,9 +197,9 @@ def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
         ax.text(start, 0.005, "▲" if change == "rise" else "▼", transform=trans, ha="center", va="bottom",
                 fontsize=8, color=CHANGE_COLOUR, zorder=4)
         items.append(f"{start:{fmt}} " + ("from none" if np.isinf(ratio) else f"×{ratio:.1f}"))
-    shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
-    return (f"; collection volume changed at the dotted ▲/▼ ({shown} vs the median of the "
-            f"{_period_word(data)}s before): a feed added or lost, or a burst; raw counts across it are not comparable")
+    shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
+    return (f"; ▲/▼ collection volume changed ({shown} vs the {_period_word(data)}s before): "
+            "a feed added or lost, or a lasting burst; counts across it are not comparable")
 
 
 def _draw_shares(ax, frame: pd.DataFrame, x: str, colour, label, min_total, word: str, **kw) -> tuple[np.ndarray, str]:
@@ -217,13 +217,12 @@ def _draw_shares(ax, frame: pd.DataFrame, x: str, colour, label, min_total, word
         ax.plot(frame[x][small], shares[small], linestyle="none", marker="o", markersize=4, markerfacecolor="white",
                 markeredgecolor="#888888", zorder=3)
     totals = frame.loc[~empty, "total"]
-    note = (f"; shares of all documents, denominators {int(totals.min()):,}-{int(totals.max()):,} per {word} "
+    note = (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} documents a {word} "
             f"(median {int(totals.median()):,})") if len(totals) else ""
     if small.any():
-        note += (f"; {int(small.sum())} {word}(s) with fewer than {threshold} documents hollow grey, not joined: "
-                 "their shares are noise")
+        note += f"; {int(small.sum())} {word}s under {threshold} documents hollow grey, not joined (shares are noise)"
     if empty.any():
-        note += f"; {int(empty.sum())} {word}(s) without documents left out"
+        note += f"; {int(empty.sum())} {word}s without documents left out"
     return np.where(ok, shares, np.nan), note
 
 
@@ -259,10 +258,10 @@ def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: 
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
-    changes = mark_collection_changes(ax, frame)
+    changes = "" if normalise else mark_collection_changes(ax, frame)  # shares: the denominators say it
     legend = add_events(ax, events)
     caption(ax, f"n = {int(frame[y].sum()):,} documents in {len(frame)} {word}s (zeros kept)"
-                + (f"; {int(edge.sum())} partial {word}(s) at the edges (hollow): not comparable" if edge.any() else "")
+                + (f"; {int(edge.sum())} partial {word}(s) at the edges hollow" if edge.any() else "")
                 + share_note + changes
                 + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
@@ -303,10 +302,9 @@ def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: s
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     _date_axis(ax)
     flags_note = _hatch_flagged_periods(ax, _period_flags(data, shares.index, min_total), _period_word(data))
-    changes = mark_collection_changes(ax, data)
     legend = add_events(ax, events)
     caption(ax, f"n = {int(data[y].sum()):,} documents in {data[hue].nunique()} clusters; "
-                f"the {len(keep)} largest shown, the rest pooled" + flags_note + changes + _events_note(legend))
+                f"the {len(keep)} largest shown, the rest pooled" + flags_note + _events_note(legend))
     return _finish(ax)
 
 
@@ -317,14 +315,12 @@ def _hatch_flagged_periods(ax, flags: pd.DataFrame, word: str) -> str:
         return ""
     step = pd.Series(flags.index).diff().median() if len(flags) > 1 else pd.Timedelta(days=1)
     for start in flags.index[flagged.to_numpy()]:
-        ax.axvspan(start - step / 2, start + step / 2, facecolor="white", alpha=0.75, hatch="///",
-                   edgecolor="#888888", linewidth=0, zorder=2)
-    small, partial = int(flags["small"].sum()), int(flags["partial"].sum())
-    parts = ([f"{small} {word}(s) with fewer than {flags.attrs['min_total']} documents"] if small else []) + \
-        ([f"{partial} partial {word}(s) at the edges"] if partial else [])
+        ax.axvspan(start - step / 2, start + step / 2, facecolor="white", alpha=0.6, hatch="///",
+                   edgecolor="#AAAAAA", linewidth=0, zorder=2)
     totals = flags["total"][flags["total"] > 0]
-    return (f"; {' and '.join(parts)} hatched over (a {word} can be both): their shares are not comparable"
-            + (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} documents per {word}" if len(totals) else ""))
+    return (f"; {int(flagged.sum())} of {len(flags)} {word}s hatched: partial, or under "
+            f"{flags.attrs['min_total']} documents (shares not comparable)"
+            + (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} a {word}" if len(totals) else ""))
 
 
 def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "label", cluster: str = "cluster",
@@ -379,13 +375,17 @@ def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
     ax.set_ylabel(f"documents per {word}")
     ax.set_xlabel("period start (UTC)")
     title = str(data.attrs.get("by", hue)).replace("_", " ")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=title, title_fontsize=7)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colour, label=str(column)) for column, colour in zip(order, colours)]  # not a hatched edge bar
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=title,
+              title_fontsize=7)
     _date_axis(ax)
     changes = mark_collection_changes(ax, data)
     empty = int((bottom == 0).sum())
     caption(ax, f"n = {int(data[y].sum()):,} documents in {len(table)} {word}s"
                 + (f" ({empty} without documents)" if empty else "")
-                + (f"; {int(edge.sum())} partial {word}(s) at the edges (pale, hatched): not comparable" if edge.any() else "")
+                + (f"; {int(edge.sum())} partial {word}(s) at the edges pale, hatched" if edge.any() else "")
                 + changes)
     return _finish(ax)
 
