@@ -169,19 +169,48 @@ def _inherit_from_groups(origins: pd.DataFrame, groups: pd.DataFrame) -> pd.Data
 def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, origins: pd.DataFrame) -> pd.DataFrame:
     """Per day (UTC): raw articles, independent reports (duplicate groups) and distinct wire origins.
 
-    Articles without a date are left out and counted in the ``undated`` attribute of the result.
+    Days come from the period grid (:func:`analysis.timeseries.counts_by_period`): every day
+    between the first and the last dated article, days without articles as zeros, so a line
+    never joins across empty weeks. Articles without a date are left out and counted in the
+    ``undated`` attribute of the result.
+
+    Returns
+    -------
+    DataFrame: day, articles, duplicate_groups, independent_reports, partial (the grid's edge
+    flag; a whole day is never partial); ``attrs``: undated, freq ("D").
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"],
+    ...                      "published": pd.to_datetime(["2024-06-19 08:00", "2024-06-19 09:00", "2024-06-22 10:00"], utc=True)})
+    >>> groups = pd.DataFrame({"doc_id": ["a", "b", "c"], "dup_group": ["a", "a", "c"]})
+    >>> origins = pd.DataFrame({"doc_id": ["a", "b", "c"], "wire_origin": [None, None, "kcna"]})
+    >>> independent_origins_per_day(docs, groups, origins)[["articles", "independent_reports"]].values.tolist()
+    [[2, 1], [0, 0], [0, 0], [1, 1]]
     """
+    from .timeseries import counts_by_period
+
     frame = corpus[["doc_id", "published"]].merge(groups[["doc_id", "dup_group"]], on="doc_id") \
         .merge(origins[["doc_id", "wire_origin"]], on="doc_id")
-    undated = int(frame["published"].isna().sum())
-    frame = frame.dropna(subset=["published"])
+    dated = frame["published"].notna()
+    if not dated.any():  # no coverage with a date: no days to show
+        empty = pd.DataFrame({"day": pd.Series(dtype="datetime64[ns]"), "articles": 0, "duplicate_groups": 0,
+                              "independent_reports": 0, "partial": False}).iloc[:0]
+        empty.attrs.update(undated=len(frame), freq="D")
+        return empty
+    grid = counts_by_period(frame, np.ones(len(frame), dtype=bool), freq="D")
+    frame = frame[dated].copy()
     frame["day"] = frame["published"].dt.tz_convert("UTC").dt.floor("D").dt.tz_localize(None)
     # a report is independent when it is the first of its group; wire-based reports count once per wire
     frame["report"] = np.where(frame["wire_origin"].notna(), "wire:" + frame["wire_origin"].fillna(""),
                                "group:" + frame["dup_group"])
-    result = frame.groupby("day").agg(articles=("doc_id", "size"), duplicate_groups=("dup_group", "nunique"),
-                                      independent_reports=("report", "nunique")).reset_index()
-    result.attrs["undated"] = undated
+    per_day = frame.groupby("day").agg(duplicate_groups=("dup_group", "nunique"),
+                                       independent_reports=("report", "nunique"))
+    days = pd.Index(grid["period_start"], name="day")
+    result = per_day.reindex(days, fill_value=0).reset_index()
+    result.insert(1, "articles", grid["n"].to_numpy())
+    result["partial"] = grid["partial"].to_numpy()
+    result.attrs.update(undated=grid.attrs["undated"], freq="D")
     return result
 
 

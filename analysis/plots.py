@@ -6,6 +6,13 @@ colour-blind-safe palette; groups beyond it are pooled as "other" (grey). Axis l
 units, and a caption line under the axes gives n. :func:`save_figure` writes PNG and SVG at
 publication size, byte for byte the same on a rerun.
 
+Charts over time draw the rules of the period grid (:mod:`analysis.timeseries`) and say so in
+their caption: every period, zeros kept; partial periods at the edges hollow (lines) or pale and
+hatched (bars, stacked shares), whatever the frequency; shares with their denominators, and
+periods below ``min_total`` documents hollow grey and not joined (lines) or hatched over
+(stacked shares); changes in collection volume (:func:`analysis.timeseries.collection_changes`)
+as dotted vermillion lines with ▲ (rise) or ▼ (drop) at the foot of the axes.
+
 Examples
 --------
 >>> import matplotlib
@@ -32,6 +39,7 @@ import pandas as pd
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 OTHER_COLOUR = "#BBBBBB"
 VERDICT_COLOURS = {"stable": "#0072B2", "moderate": "#E69F00", "unstable": "#D55E00"}
+CHANGE_COLOUR = "#D55E00"  # vermillion: collection volume changes (events are grey and dashed)
 _PERIOD_WORDS = {"D": "day", "W": "week", "M": "month", "ME": "month", "Q": "quarter", "Y": "year"}
 
 
@@ -136,35 +144,125 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
     return legend
 
 
+def _period_flags(data: pd.DataFrame, index: pd.Index, min_total: int | None = None) -> pd.DataFrame:
+    """Per period of ``index``: all documents (``total``), ``partial`` and ``small`` (total below min_total)."""
+    from .timeseries import MIN_TOTAL, period_totals
+
+    threshold = data.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
+    if not {"total", "partial"} <= set(data.columns):
+        return pd.DataFrame({"total": np.nan, "partial": False, "small": False}, index=index)
+    flags = period_totals(data).set_index("period_start").reindex(index)
+    flags["partial"] = flags["partial"].fillna(False).astype(bool)
+    flags["small"] = flags["total"].fillna(0) < threshold
+    flags.attrs["min_total"] = threshold
+    return flags
+
+
+def _date_format(data: pd.DataFrame) -> str:
+    return "%Y-%m" if _period_word(data) in ("month", "quarter", "year") else "%Y-%m-%d"
+
+
+def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
+    """Mark where the volume collected jumps or drops (:func:`analysis.timeseries.collection_changes`).
+
+    A dotted vermillion line and ▲ (rise) or ▼ (drop) at the foot of the axes at each change;
+    returns the caption note ("" when the volume is steady or ``data`` has no ``total``).
+    ``kw`` goes to ``collection_changes`` (``factor``, ``window``...).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> days = pd.to_datetime(["2024-01-15"] * 80 + ["2024-02-15"] * 90 + ["2024-03-15"] * 85
+    ...                       + ["2024-04-15"] * 1000 + ["2024-05-15"] * 950, utc=True)
+    >>> from analysis.timeseries import attention_over_time
+    >>> table = attention_over_time(pd.DataFrame({"published": days}), freq="M")
+    >>> fig, ax = plt.subplots()
+    >>> mark_collection_changes(ax, table).split(":")[0]
+    '; ▲/▼ collection volume changed (2024-04 ×11.4 vs the months before)'
+    >>> plt.close(fig)
+    """
+    if not {"period_start", "total", "partial"} <= set(data.columns):
+        return ""
+    import matplotlib.transforms as transforms
+
+    from .timeseries import collection_changes
+
+    changes = collection_changes(data, **kw)
+    if changes.empty:
+        return ""
+    trans = transforms.blended_transform_factory(ax.transData, ax.transAxes)
+    fmt, items = _date_format(data), []
+    for start, ratio, change in zip(changes["period_start"], changes["ratio"], changes["change"]):
+        ax.axvline(start, color=CHANGE_COLOUR, linestyle=":", linewidth=1.1, zorder=0)
+        ax.text(start, 0.005, "▲" if change == "rise" else "▼", transform=trans, ha="center", va="bottom",
+                fontsize=8, color=CHANGE_COLOUR, zorder=4)
+        items.append(f"{start:{fmt}} " + ("from none" if np.isinf(ratio) else f"×{ratio:.1f}"))
+    shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
+    return (f"; ▲/▼ collection volume changed ({shown} vs the {_period_word(data)}s before): "
+            "a feed added or lost, or a lasting burst; counts across it are not comparable")
+
+
+def _draw_shares(ax, frame: pd.DataFrame, x: str, colour, label, min_total, word: str, **kw) -> tuple[np.ndarray, str]:
+    """Shares (%) joined only where the denominator reaches ``min_total``; the others hollow grey."""
+    from .timeseries import MIN_TOTAL, is_reliable
+
+    threshold = frame.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
+    ok = is_reliable(frame, min_total).to_numpy()
+    empty = frame["total"].to_numpy() == 0
+    shares = frame["share"].to_numpy(dtype=float) * 100
+    ax.plot(frame[x], np.where(ok, shares, np.nan), color=colour, marker="o", markersize=3, linewidth=1.4,
+            label=label, **kw)
+    small = ~ok & ~empty
+    if small.any():
+        ax.plot(frame[x][small], shares[small], linestyle="none", marker="o", markersize=4, markerfacecolor="white",
+                markeredgecolor="#888888", zorder=3)
+    totals = frame.loc[~empty, "total"]
+    note = (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} documents a {word} "
+            f"(median {int(totals.median()):,})") if len(totals) else ""
+    if small.any():
+        note += f"; {int(small.sum())} {word}s under {threshold} documents hollow grey, not joined (shares are noise)"
+    if empty.any():
+        note += f"; {int(empty.sum())} {word}s without documents left out"
+    return np.where(ok, shares, np.nan), note
+
+
 def _events_note(legend: list[str]) -> str:
     return ("; events: " + "; ".join(legend)) if legend else ""
 
 
 def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", normalise: bool = False,
                              partial: str = "partial", events: pd.DataFrame | None = None, label: str | None = None,
-                             ax=None, **kw):
-    """Documents per period, raw or as a share of all documents; partial periods hollow.
+                             min_total: int | None = None, ax=None, **kw):
+    """Documents per period, raw or as a share of all documents, with the rules of the period grid.
 
-    ``data`` is :func:`analysis.timeseries.attention_over_time` output (``n``, ``total``, ``share``).
+    ``data`` is :func:`analysis.timeseries.attention_over_time` output (``n``, ``total``,
+    ``share``, ``reliable``, ``partial``). Partial periods are hollow. With ``normalise``, periods
+    whose denominator is below ``min_total`` (default: the table's ``attrs["min_total"]``) are hollow
+    grey and not joined, periods without documents are left out, and the caption gives the
+    denominators. Changes in collection volume are marked (:func:`mark_collection_changes`).
     """
     ax = _axes(ax)
     frame = data.sort_values(x)
-    values = frame["share"] * 100 if normalise else frame[y]
     colour = kw.pop("color", OKABE_ITO[0])
-    ax.plot(frame[x], values, color=colour, marker="o", markersize=3, linewidth=1.4, label=label, **kw)
-    if partial in frame and frame[partial].any():
-        edge = frame[partial].to_numpy()
+    word = _period_word(data)
+    if normalise:
+        values, share_note = _draw_shares(ax, frame, x, colour, label, min_total, word, **kw)
+    else:
+        values, share_note = frame[y].to_numpy(dtype=float), ""
+        ax.plot(frame[x], values, color=colour, marker="o", markersize=3, linewidth=1.4, label=label, **kw)
+    edge = frame[partial].to_numpy(dtype=bool) if partial in frame else np.zeros(len(frame), dtype=bool)
+    if edge.any():
         ax.plot(frame[x][edge], values[edge], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
                 markeredgecolor=colour, zorder=3)
-    word = _period_word(data)
     ax.set_ylabel(f"share of all documents per {word} (%)" if normalise else f"documents per {word}")
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
+    changes = "" if normalise else mark_collection_changes(ax, frame)  # shares: the denominators say it
     legend = add_events(ax, events)
-    n_partial = int(frame[partial].sum()) if partial in frame else 0
-    caption(ax, f"n = {int(frame[y].sum()):,} documents in {len(frame)} {word}s"
-                + (f"; {n_partial} partial {word}(s) at the edges (hollow): not comparable" if n_partial else "")
+    caption(ax, f"n = {int(frame[y].sum()):,} documents in {len(frame)} {word}s (zeros kept)"
+                + (f"; {int(edge.sum())} partial {word}(s) at the edges hollow" if edge.any() else "")
+                + share_note + changes
                 + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
     return _finish(ax)
@@ -176,12 +274,14 @@ def _top_groups(data: pd.DataFrame, hue: str, y: str, top: int) -> list:
 
 
 def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "cluster",
-                            labels: dict | None = None, top: int = 7, events: pd.DataFrame | None = None, ax=None,
-                            **kw):
+                            labels: dict | None = None, top: int = 7, events: pd.DataFrame | None = None,
+                            min_total: int | None = None, ax=None, **kw):
     """Stacked shares of each cluster in every period (the ``top`` largest; the rest as "other").
 
     ``data`` is :func:`analysis.timeseries.clusters_over_time` output; ``labels`` maps cluster ids to
-    short names for the legend.
+    short names for the legend. Periods with fewer than ``min_total`` documents (default the
+    table's ``attrs["min_total"]``) and partial edge periods are hatched over in white: a share of
+    one document in two is not a trend. Changes in collection volume are marked.
     """
     ax = _axes(ax)
     keep = _top_groups(data, hue, y, top)
@@ -201,10 +301,26 @@ def plot_clusters_over_time(data: pd.DataFrame, *, x: str = "period_start", y: s
     ax.set_xlabel("period start (UTC)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     _date_axis(ax)
+    flags_note = _hatch_flagged_periods(ax, _period_flags(data, shares.index, min_total), _period_word(data))
     legend = add_events(ax, events)
     caption(ax, f"n = {int(data[y].sum()):,} documents in {data[hue].nunique()} clusters; "
-                f"the {len(keep)} largest shown, the rest pooled" + _events_note(legend))
+                f"the {len(keep)} largest shown, the rest pooled" + flags_note + _events_note(legend))
     return _finish(ax)
+
+
+def _hatch_flagged_periods(ax, flags: pd.DataFrame, word: str) -> str:
+    """Hatch over the periods with a small denominator or at a partial edge; the caption note."""
+    flagged = flags["small"] | flags["partial"]
+    if not flagged.any():
+        return ""
+    step = pd.Series(flags.index).diff().median() if len(flags) > 1 else pd.Timedelta(days=1)
+    for start in flags.index[flagged.to_numpy()]:
+        ax.axvspan(start - step / 2, start + step / 2, facecolor="white", alpha=0.6, hatch="///",
+                   edgecolor="#AAAAAA", linewidth=0, zorder=2)
+    totals = flags["total"][flags["total"] > 0]
+    return (f"; {int(flagged.sum())} of {len(flags)} {word}s hatched: partial, or under "
+            f"{flags.attrs['min_total']} documents (shares not comparable)"
+            + (f"; denominators {int(totals.min()):,}-{int(totals.max()):,} a {word}" if len(totals) else ""))
 
 
 def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "label", cluster: str = "cluster",
@@ -233,7 +349,12 @@ def plot_cluster_sizes(data: pd.DataFrame, *, size: str = "size", label: str = "
 
 def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "value",
                           ax=None, **kw):
-    """Stacked bars of documents per period by a category (language, outlet type, country)."""
+    """Stacked bars of documents per period by a category (language, outlet type, country).
+
+    ``data`` is :func:`analysis.timeseries.counts_over_time` output. Every period has a bar slot
+    (zeros kept); partial edge periods are pale and hatched, for days, weeks and months alike;
+    changes in collection volume are marked (:func:`mark_collection_changes`).
+    """
     ax = _axes(ax)
     table = data.pivot_table(index=x, columns=hue, values=y, aggfunc="sum", fill_value=0)
     order = table.sum().sort_values(ascending=False, kind="stable").index.tolist()
@@ -243,15 +364,29 @@ def plot_counts_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
     colours = [OTHER_COLOUR if c == "other" else col for c, col in zip(order, palette(len(order)))]
     width = (pd.Series(table.index).diff().median() or pd.Timedelta(days=1)) * 0.8
     bottom = np.zeros(len(table))
+    edge = _period_flags(data, table.index)["partial"].to_numpy()
     for column, colour in zip(order, colours):
-        ax.bar(table.index, table[column], width=width, bottom=bottom, color=colour, label=str(column), **kw)
+        bars = ax.bar(table.index, table[column], width=width, bottom=bottom, color=colour, label=str(column), **kw)
+        for bar in np.asarray(bars.patches, dtype=object)[edge]:
+            bar.set_alpha(0.4)
+            bar.set_hatch("///")
         bottom += table[column].to_numpy()
-    ax.set_ylabel(f"documents per {_period_word(data)}")
+    word = _period_word(data)
+    ax.set_ylabel(f"documents per {word}")
     ax.set_xlabel("period start (UTC)")
     title = str(data.attrs.get("by", hue)).replace("_", " ")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=title, title_fontsize=7)
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=colour, label=str(column)) for column, colour in zip(order, colours)]  # not a hatched edge bar
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=title,
+              title_fontsize=7)
     _date_axis(ax)
-    caption(ax, f"n = {int(data[y].sum()):,} documents")
+    changes = mark_collection_changes(ax, data)
+    empty = int((bottom == 0).sum())
+    caption(ax, f"n = {int(data[y].sum()):,} documents in {len(table)} {word}s"
+                + (f" ({empty} without documents)" if empty else "")
+                + (f"; {int(edge.sum())} partial {word}(s) at the edges pale, hatched" if edge.any() else "")
+                + changes)
     return _finish(ax)
 
 
@@ -276,11 +411,22 @@ def plot_document_map(data: pd.DataFrame, *, x: str = "x", y: str = "y", hue: st
 def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "articles",
                              independent: str = "independent_reports", events: pd.DataFrame | None = None,
                              ax=None, **kw):
-    """Raw article counts beside independent reports (copies and rewrites of one report count once)."""
+    """Raw article counts beside independent reports (copies and rewrites of one report count once).
+
+    ``data`` is :func:`analysis.lineage.independent_origins_per_day` output: every day, days
+    without articles as zeros, so the lines drop to zero across empty weeks instead of joining
+    over them; partial edge days (when a table has them) are hollow.
+    """
     ax = _axes(ax)
     frame = data.sort_values(x)
     ax.plot(frame[x], frame[raw], color=OKABE_ITO[1], linewidth=1.2, label="articles (raw)", **kw)
     ax.plot(frame[x], frame[independent], color=OKABE_ITO[0], linewidth=1.4, label="independent reports", **kw)
+    edge = frame["partial"].to_numpy(dtype=bool) if "partial" in frame else np.zeros(len(frame), dtype=bool)
+    for column, colour in ((raw, OKABE_ITO[1]), (independent, OKABE_ITO[0])):
+        if edge.any():
+            ax.plot(frame[x][edge], frame[column][edge], linestyle="none", marker="o", markersize=5,
+                    markerfacecolor="white", markeredgecolor=colour, zorder=3)
+    empty = int((frame[raw] == 0).sum())
     ax.set_ylabel("documents per day")
     ax.set_xlabel("day (UTC)")
     ax.set_ylim(bottom=0)
@@ -288,6 +434,9 @@ def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "
     _date_axis(ax)
     legend = add_events(ax, events)
     caption(ax, f"n = {int(frame[raw].sum()):,} articles; {int(frame[independent].sum()):,} independent reports"
+                f" in {len(frame)} days" + (f" ({empty} without articles: zeros)" if empty else "")
+                + (f"; {int(edge.sum())} partial day(s) at the edges (hollow)" if edge.any() else "")
+                + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
     return _finish(ax)
 

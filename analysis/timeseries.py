@@ -3,8 +3,20 @@
 Every table here comes from one period grid, :func:`counts_by_period`: one row per period (and
 group), every period between the first and last dated document, zeros included, a ``total``
 denominator (all documents of the period, or of the period and group with ``by=``), a
-``share``, and a ``partial`` flag on the first and last periods when the corpus starts or ends
-inside them. Undated documents are left out and counted in ``table.attrs["undated"]``.
+``share``, a ``reliable`` flag (the denominator reaches ``min_total``: below it a share is noise,
+one relevant item of 18 is not a peak), and a ``partial`` flag on the first and last periods when
+the corpus starts or ends inside them. Undated documents are left out and counted in
+``table.attrs["undated"]``.
+
+The rules every chart over time obeys live here, so each chart inherits them:
+
+- every period between the first and last dated document, zeros kept (:func:`counts_by_period`);
+- partial periods at the edges flagged, for every frequency (``partial``);
+- shares with their denominator (``total``) and small denominators flagged (``reliable``,
+  :func:`is_reliable`, ``attrs["min_total"]``);
+- changes in collection volume found (:func:`collection_changes`: a feed added or lost);
+- rates per outlet (or any group) with a Wilson interval and a minimum n, ranked by the
+  interval's lower bound, never on n = 1 (:func:`rates_by_group`).
 
 Examples
 --------
@@ -18,11 +30,14 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 NOT_COUNTED = -1  # the code of a document in no group: left out of ``n``, kept in ``total``
+MIN_TOTAL = 20  # a period (or outlet) with fewer documents gives a share that is noise
 
 
 def _group_codes(codes, n_docs: int) -> tuple[np.ndarray, bool]:
@@ -58,7 +73,7 @@ def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
 
 
 def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | None = None,
-                     events: pd.DataFrame | None = None, name: str = "group") -> pd.DataFrame:
+                     events: pd.DataFrame | None = None, name: str = "group", min_total: int = MIN_TOTAL):
     """Documents per period and group, on a grid with every period, zeros kept, and denominators.
 
     The one period grid behind every chart over time (clusters, attention, languages, outlets).
@@ -79,15 +94,18 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
         Columns ``date`` and ``label`` (the timeline); each period lists the events inside it.
     name : str, default="group"
         The name of the group column (``cluster``, ``frame``, ...).
+    min_total : int, default=MIN_TOTAL (20)
+        The smallest denominator whose share is worth reading.
 
     Returns
     -------
-    DataFrame: period_start, period_end, [by], [name], n, total, share, partial, events.
+    DataFrame: period_start, period_end, [by], [name], n, total, share, reliable, partial, events.
     Every period from the first to the last dated document appears with every group present
     among the dated documents (and every value of ``by``), zeros included. ``total`` is the
     number of dated documents in the period (and value of ``by``), ``share`` is ``n / total``
-    (0 when the total is 0). ``partial`` is True for the first and last periods when the corpus
-    starts or ends inside them: their counts are not comparable. ``attrs``: undated, freq.
+    (0 when the total is 0), ``reliable`` is ``total >= min_total``. ``partial`` is True for the
+    first and last periods when the corpus starts or ends inside them: their counts are not
+    comparable. ``attrs``: undated, freq, min_total, by.
 
     Examples
     --------
@@ -99,7 +117,9 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
       2024-06-24        0  0      0    0.0    False
       2024-07-01        0  1      1    1.0     True
     >>> counts_by_period(corpus, [True, False, False], freq="M").columns.tolist()
-    ['period_start', 'period_end', 'n', 'total', 'share', 'partial', 'events']
+    ['period_start', 'period_end', 'n', 'total', 'share', 'reliable', 'partial', 'events']
+    >>> counts_by_period(corpus, [True, False, False], freq="M", min_total=2)["reliable"].tolist()
+    [True, False]
     """
     codes, is_mask = _group_codes(codes, len(corpus))
     frame = pd.DataFrame({"published": pd.to_datetime(corpus["published"].to_numpy(), utc=True), name: codes})
@@ -124,28 +144,29 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     totals = frame.groupby(keys, sort=True).size().reindex(key_grid, fill_value=0)
     table["total"] = np.repeat(totals.to_numpy(), len(groups))  # the grid runs through groups innermost
     table["share"] = np.where(table["total"] > 0, table["n"] / table["total"].where(table["total"] > 0, 1), 0.0)
+    table["reliable"] = table["total"] >= min_total
     table.insert(1, "period_end", table["period_start"].map(dict(zip(all_periods.start_time, all_periods.end_time))))
     table["partial"] = _is_partial(table, frame["published"])
     _mark_events(table, events)
     if is_mask:
         table = table.drop(columns=name)
-    table.attrs["undated"] = undated
-    table.attrs["freq"] = freq
+    table.attrs.update(undated=undated, freq=freq, min_total=min_total, by=by)
     return table
 
 
-def clusters_over_time(corpus: pd.DataFrame, labels, *, freq="W", by=None, events=None) -> pd.DataFrame:
+def clusters_over_time(corpus: pd.DataFrame, labels, *, freq="W", by=None, events=None, min_total: int = MIN_TOTAL
+                       ) -> pd.DataFrame:
     """Documents per cluster and period, with the share of the period's coverage.
 
     Parameters
     ----------
     corpus : DataFrame with ``published`` (undated documents are counted in ``attrs["undated"]``).
     labels : array of cluster ids, aligned with ``corpus`` (noise -1 is kept as its own row).
-    freq, by, events : as :func:`counts_by_period`.
+    freq, by, events, min_total : as :func:`counts_by_period`.
 
     Returns
     -------
-    DataFrame: period_start, period_end, [by], cluster, n, total, share, partial, events
+    DataFrame: period_start, period_end, [by], cluster, n, total, share, reliable, partial, events
     (see :func:`counts_by_period`): every (period, cluster) pair, zeros included.
 
     Examples
@@ -158,14 +179,14 @@ def clusters_over_time(corpus: pd.DataFrame, labels, *, freq="W", by=None, event
     # HDBSCAN's noise (-1) is a cluster row of its own here, while counts_by_period leaves
     # negative codes out: shift the ids past it and back
     shifted = np.asarray(labels, dtype=np.int64) + 1
-    table = counts_by_period(corpus, shifted, freq=freq, by=by, events=events, name="cluster")
+    table = counts_by_period(corpus, shifted, freq=freq, by=by, events=events, name="cluster", min_total=min_total)
     table["cluster"] -= 1
     return table
 
 
 def attention_over_time(corpus: pd.DataFrame, mask=None, *, freq: str = "W", by: str | None = None,
-                        events: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Documents matching ``mask`` per period: ``n`` (raw), ``total`` (all documents), ``share``.
+                        events: pd.DataFrame | None = None, min_total: int = MIN_TOTAL) -> pd.DataFrame:
+    """Documents matching ``mask`` per period: ``n`` (raw), ``total`` (all documents), ``share``, ``reliable``.
 
     Parameters
     ----------
@@ -176,9 +197,178 @@ def attention_over_time(corpus: pd.DataFrame, mask=None, *, freq: str = "W", by:
     by : str, optional
         A column (``outlet``, ``language``): counts and denominators per value.
     events : DataFrame with ``date`` and ``label``, optional
+    min_total : int, default=MIN_TOTAL
+        Periods with fewer documents in all get ``reliable`` False: their share is not drawn as a value.
     """
     mask = np.ones(len(corpus), dtype=bool) if mask is None else np.asarray(mask, dtype=bool)
-    return counts_by_period(corpus, mask, freq=freq, by=by, events=events)
+    return counts_by_period(corpus, mask, freq=freq, by=by, events=events, min_total=min_total)
+
+
+def is_reliable(table: pd.DataFrame, min_total: int | None = None) -> pd.Series:
+    """Rows whose denominator reaches ``min_total`` (a share from fewer documents is noise).
+
+    Uses the table's ``reliable`` column when ``min_total`` is not given, else ``total >=
+    min_total`` (``attrs["min_total"]``, else :data:`MIN_TOTAL`), so tables made before the
+    column existed, or cut down to a few columns, obey the same rule.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"total": [18, 400, 0]})
+    >>> is_reliable(table).tolist(), is_reliable(table, 10).tolist()
+    ([False, True, False], [True, True, False])
+    """
+    if min_total is None and "reliable" in table:
+        return table["reliable"].astype(bool)
+    threshold = table.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
+    return table["total"] >= threshold
+
+
+def period_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """All documents per period of a grid table (summed over ``by`` values), with its ``partial`` flag.
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"published": pd.to_datetime(["2024-01-10", "2024-01-11", "2024-03-05"], utc=True),
+    ...                        "outlet": ["a", "b", "b"]})
+    >>> table = counts_by_period(corpus, [0, 1, 1], freq="M", by="outlet")
+    >>> period_totals(table)["total"].tolist()
+    [2, 0, 1]
+    """
+    by = table.attrs.get("by")
+    keys = ["period_start"] + ([by] if by in table.columns else [])
+    cells = table.drop_duplicates(keys)
+    totals = cells.groupby("period_start", sort=True).agg(total=("total", "sum"), partial=("partial", "any"))
+    return totals.reset_index()
+
+
+def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int = 6, persist: int = 3,
+                       min_history: int = 2, min_total: int | None = None) -> pd.DataFrame:
+    """Periods where the volume collected jumps or drops ``factor``-fold: a feed added or lost, or a burst.
+
+    Each complete period's total (all documents, not only the matches) is compared with the
+    median of up to ``window`` complete periods before it; partial edge periods are skipped. The
+    change must last: the median of the period and the ``persist - 1`` after it must cross the
+    factor too, so a one-week burst of news is not taken for a new feed (a burst lasting
+    ``persist`` periods is flagged: the note on a chart says "or a burst"). After a change the
+    history restarts at it (one period of the new level is enough to compare with), so a step is
+    flagged once, not for every period after it. Changes among small numbers are left alone: a
+    rise must reach ``min_total`` documents, a drop must come from a median of at least
+    ``min_total``.
+
+    Parameters
+    ----------
+    table : a period-grid table (``period_start``, ``total``, ``partial``), e.g. from
+        :func:`attention_over_time` or :func:`counts_over_time`.
+    factor : float, default=3.0
+        A rise to ``factor`` times the median, or a drop to ``1 / factor`` of it, is a change.
+    window : int, default=6
+        Periods of history in the median.
+    persist : int, default=3
+        Periods (this one and the next) whose median must cross the factor as well.
+    min_history : int, default=2
+        Complete periods needed before the first comparison (after a change, one).
+    min_total : int, optional
+        Default ``table.attrs["min_total"]`` (else :data:`MIN_TOTAL`).
+
+    Returns
+    -------
+    DataFrame: period_start, total, baseline (the median it is compared with), level (the
+    median of the ``persist`` periods from it), ratio (level / baseline), change ("rise" or
+    "drop"). Empty when the volume is steady.
+
+    Examples
+    --------
+    >>> days = pd.to_datetime(["2024-01-15"] * 80 + ["2024-02-15"] * 90 + ["2024-03-15"] * 85
+    ...                       + ["2024-04-15"] * 1000 + ["2024-05-15"] * 950, utc=True)
+    >>> table = attention_over_time(pd.DataFrame({"published": days}), freq="M")  # January and May: partial
+    >>> print(collection_changes(table)[["period_start", "total", "baseline", "change"]].to_string(index=False))
+    period_start  total  baseline change
+      2024-04-01   1000      87.5   rise
+    """
+    threshold = table.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
+    complete = period_totals(table)
+    complete = complete[~complete["partial"]]
+    totals, rows, history = complete["total"].to_numpy(dtype=float), [], []
+    for i, start in enumerate(complete["period_start"]):
+        recent = history[-window:]
+        if len(recent) >= (min_history if not rows else 1):  # after a change, its level is the history
+            baseline, level = float(np.median(recent)), float(np.median(totals[i:i + persist]))
+            own, ratio = (_ratio(totals[i], baseline), _ratio(level, baseline))
+            rise = min(own, ratio) >= factor and level >= threshold
+            drop = max(own, ratio) <= 1 / factor and baseline >= threshold
+            if rise or drop:
+                rows.append((start, int(totals[i]), baseline, level, ratio, "rise" if rise else "drop"))
+                history = []
+        history.append(totals[i])
+    return pd.DataFrame(rows, columns=["period_start", "total", "baseline", "level", "ratio", "change"])
+
+
+def _ratio(value: float, baseline: float) -> float:
+    return value / baseline if baseline > 0 else (math.inf if value > 0 else 1.0)
+
+
+def wilson_interval(n, total, *, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of the proportion ``n / total`` (NaN where ``total`` is 0).
+
+    Unlike ``share ± 1.96·se`` it stays inside [0, 1] and is wide for small ``total``: one
+    article out of one gives 0.21 to 1, not a certain 100 %.
+
+    Examples
+    --------
+    >>> low, high = wilson_interval([1, 40], [1, 100])
+    >>> np.round(low, 2).tolist(), np.round(high, 2).tolist()
+    ([0.21, 0.31], [1.0, 0.5])
+    """
+    n, total = np.asarray(n, dtype=float), np.asarray(total, dtype=float)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = n / total
+        centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+        half = z * np.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    low = np.where(n == 0, 0.0, np.clip(centre - half, 0, 1))  # exact at the ends, not 1e-17 off
+    high = np.where(n == total, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(total > 0, low, np.nan), np.where(total > 0, high, np.nan)
+
+
+def rates_by_group(table: pd.DataFrame, by: str = "outlet", *, n: str = "n", total: str = "total",
+                   min_total: int = MIN_TOTAL, confidence: float = 0.95, pool: bool = True) -> pd.DataFrame:
+    """A rate per group (outlet, language) with its Wilson interval, never ranked on a handful of documents.
+
+    Rows of ``table`` are summed per value of ``by`` (a period-grid table per outlet sums to the
+    outlet's whole coverage). Groups with at least ``min_total`` documents are ranked by the lower
+    bound of their interval (a share of 1/1 = 100 % does not come first); the rest are pooled into
+    one row (``pool=True``: "(k outlets with fewer than 20 documents)") or listed after, by n.
+
+    Returns
+    -------
+    DataFrame: by, n, total, share, low, high, reliable; ``attrs``: min_total, confidence, pooled
+    (the groups pooled).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"outlet": ["a", "b", "c", "d"], "n": [1, 30, 12, 0], "total": [1, 100, 25, 3]})
+    >>> rates = rates_by_group(table, "outlet")
+    >>> rates[["outlet", "n", "total", "reliable"]].values.tolist()
+    [['c', 12, 25, True], ['b', 30, 100, True], ['(2 outlets with fewer than 20 documents)', 1, 4, False]]
+    """
+    sums = table.groupby(by, sort=True)[[n, total]].sum().reset_index()
+    sums.columns = [by, "n", "total"]
+    small = sums["total"] < min_total
+    pooled = sums.loc[small, by].astype(str).tolist()
+    if pool and small.any():
+        label = f"({int(small.sum())} {by}s with fewer than {min_total} documents)"
+        sums = pd.concat([sums[~small], pd.DataFrame({by: [label], "n": [sums.loc[small, "n"].sum()],
+                                                      "total": [sums.loc[small, "total"].sum()]})],
+                         ignore_index=True)
+    sums["share"] = np.where(sums["total"] > 0, sums["n"] / sums["total"].where(sums["total"] > 0, 1), np.nan)
+    sums["low"], sums["high"] = wilson_interval(sums["n"], sums["total"], confidence=confidence)
+    sums["reliable"] = sums["total"] >= min_total
+    if pool and small.any():
+        sums.loc[sums.index[-1], "reliable"] = False  # the pooled row: many small groups, not one group's rate
+    ranked = pd.concat([sums[sums["reliable"]].sort_values(["low", "n"], ascending=False, kind="stable"),
+                        sums[~sums["reliable"]].sort_values("n", ascending=False, kind="stable")], ignore_index=True)
+    ranked.attrs.update(min_total=min_total, confidence=confidence, pooled=pooled)
+    return ranked
 
 
 def outlet_attributes(corpus: pd.DataFrame) -> pd.DataFrame:
@@ -210,12 +400,13 @@ def outlet_attributes(corpus: pd.DataFrame) -> pd.DataFrame:
                         index=corpus.index)
 
 
-def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = "M", top: int | None = 8
-                     ) -> pd.DataFrame:
+def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = "M", top: int | None = 8,
+                     min_total: int = MIN_TOTAL) -> pd.DataFrame:
     """Documents per period and value of ``by`` (language, outlet, outlet_type, outlet_country).
 
     Values beyond the ``top`` most frequent are pooled as ``other`` so a chart stays readable.
-    Returns period_start, period_end, value, n, total, share, partial.
+    Returns period_start, period_end, value, n, total, share, reliable, partial; ``attrs["by"]``
+    names the column the values come from.
     """
     frame = corpus
     if by in ("outlet_type", "outlet_country") and by not in corpus:
@@ -225,7 +416,7 @@ def counts_over_time(corpus: pd.DataFrame, *, by: str = "language", freq: str = 
         keep = values.value_counts().index[:top]
         values = values.where(values.isin(keep), "other")
     codes, uniques = pd.factorize(values, sort=True)
-    table = counts_by_period(frame, codes, freq=freq, name="value")
+    table = counts_by_period(frame, codes, freq=freq, name="value", min_total=min_total)
     table.insert(2, "value", np.asarray(uniques, dtype=object)[table.pop("value").to_numpy()])
     table = table.drop(columns="events")
     table.attrs["by"] = by

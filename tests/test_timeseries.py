@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from analysis.demo import demo_events, load_demo
-from analysis.timeseries import attention_over_time, clusters_over_time, counts_by_period, counts_over_time
+from analysis import timeseries
+from analysis.timeseries import attention_over_time, clusters_over_time, counts_by_period, counts_over_time, is_reliable
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +157,33 @@ def test_actor_pairs_on_real_corpora_show_the_study_pair_and_no_actor_with_itsel
     assert table.groupby("pair")["period_start"].nunique().nunique() == 1  # every pair on the same grid
     assert all(tagger.distinct(*pair.split(" + ")) for pair in pairs)
     assert table.loc[table["pair"] == "PRK + RUS", "n"].sum() > 40
+
+
+def test_reliable_flags_small_denominators_and_follows_min_total():
+    corpus = pd.DataFrame({"published": pd.to_datetime(["2024-06-03"] * 18 + ["2024-06-10"] * 40, utc=True)})
+    mask = np.r_[np.ones(1, bool), np.zeros(17, bool), np.ones(4, bool), np.zeros(36, bool)]
+    table = attention_over_time(corpus, mask, freq="W")
+    assert table["reliable"].tolist() == [False, True] and table.attrs["min_total"] == 20
+    assert attention_over_time(corpus, mask, freq="W", min_total=10)["reliable"].tolist() == [True, True]
+    assert is_reliable(table[["total"]].copy(), 50).tolist() == [False, False]
+
+
+def test_collection_changes_ignore_small_numbers_and_find_drops():
+    def monthly(counts):
+        days = [f"2024-{m:02d}-{d:02d}" for m, c in enumerate(counts, 1) for d in np.resize(np.arange(1, 29), c)]
+        return attention_over_time(pd.DataFrame({"published": pd.to_datetime(days, utc=True)}), freq="M")
+
+    assert timeseries.collection_changes(monthly([1, 2, 1, 9, 8])).empty  # x9, but 9 documents are noise
+    drop = timeseries.collection_changes(monthly([300, 320, 310, 0, 0, 290, 300]))
+    assert drop[["change", "total"]].values.tolist() == [["drop", 0], ["rise", 290]]
+    assert len(timeseries.collection_changes(monthly([300, 320, 310, 100, 90, 95, 100]))) == 1  # 100 / 310
+    assert timeseries.collection_changes(monthly([300, 320, 310, 100, 90, 95, 100]), factor=4).empty
+
+
+def test_rates_by_group_never_ranks_a_pooled_or_small_group():
+    table = pd.DataFrame({"outlet": list("abcdefg"), "n": [1, 30, 12, 0, 5, 5, 5], "total": [1, 100, 25, 3, 9, 9, 9]})
+    rates = timeseries.rates_by_group(table, "outlet")
+    assert rates["outlet"].tolist()[:2] == ["c", "b"] and rates["reliable"].tolist() == [True, True, False]
+    assert rates.iloc[-1]["total"] == 31 and rates.attrs["pooled"] == ["a", "d", "e", "f", "g"]
+    listed = timeseries.rates_by_group(table, "outlet", pool=False)
+    assert listed["outlet"].tolist() == ["c", "b", "e", "f", "g", "a", "d"]
