@@ -63,7 +63,7 @@ def check_treaty_cluster(answer, labels, corpus: pd.DataFrame) -> Feedback:
                               "treaty-signing articles.")
     held = int(counts.get(int(answer), 0))
     return Feedback(False, f"not yet: cluster {answer} holds {held} treaty-signing articles. Hint: look for "
-                           "@SIGN, @TREATY or @MUTUAL_ASSISTANCE in `result.summary['label']`, or read the "
+                           "sign together with treaty or mutual assistance in `result.summary['label']`, or read the "
                            "headlines of each cluster.")
 
 
