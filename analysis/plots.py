@@ -44,25 +44,37 @@ def _axes(ax):
     return ax
 
 
+def hangul_font_file() -> Path | None:
+    """NanumGothic (SIL Open Font License) as shipped inside ``koreanize-matplotlib``, or None.
+
+    Found without importing that package (which would restyle every figure).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
+    return font if font.exists() else None
+
+
 @lru_cache(maxsize=1)
 def font_families() -> tuple[str, ...]:
     """Font families for multilingual labels: DejaVu Sans (Latin, Cyrillic), then a Hangul font.
 
-    The Hangul font is NanumGothic (SIL OFL) shipped inside the ``koreanize-matplotlib`` package;
-    it is registered with matplotlib without importing that package (which would restyle every
-    figure). Matplotlib falls back glyph by glyph along the list.
+    The Hangul font is NanumGothic (:func:`hangul_font_file`), registered with matplotlib.
+    Matplotlib falls back glyph by glyph along the list.
     """
-    import importlib.util
-
     from matplotlib import font_manager
 
     families = ["DejaVu Sans"]
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
-        if font.exists():
-            font_manager.fontManager.addfont(str(font))
-            families.append(font_manager.FontProperties(fname=str(font)).get_name())
+    font = hangul_font_file()
+    if font is not None:
+        font_manager.fontManager.addfont(str(font))
+        bold = font.with_name("NanumGothicBold.ttf")
+        if bold.exists():  # bold Hangul (the SIMULATED mark, bold titles) without a fallback warning
+            font_manager.fontManager.addfont(str(bold))
+        families.append(font_manager.FontProperties(fname=str(font)).get_name())
     return tuple(families)
 
 
