@@ -72,7 +72,7 @@ def font_families() -> tuple[str, ...]:
     if font is not None:
         font_manager.fontManager.addfont(str(font))
         bold = font.with_name("NanumGothicBold.ttf")
-        if bold.exists():  # bold Hangul (the SIMULATED mark, bold titles) without a fallback warning
+        if bold.exists():  # bold Hangul for bold titles (weight 600: matplotlib notes it uses that for "bold")
             font_manager.fontManager.addfont(str(bold))
         families.append(font_manager.FontProperties(fname=str(font)).get_name())
     return tuple(families)
@@ -541,7 +541,7 @@ def mark_simulated(fig):
     """
     if not any(t.get_gid() == "simulated-mark" for t in fig.texts):
         fig.text(0.0, 1.0, SIMULATED_MARK, ha="left", va="bottom", fontsize=10, fontweight="bold",
-                 color="#B00020", gid="simulated-mark", fontfamily=list(font_families()))
+                 color="#B00020", gid="simulated-mark", fontfamily="DejaVu Sans")
     return fig
 
 

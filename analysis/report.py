@@ -406,22 +406,41 @@ def _notebooks_html(out: Path, runs: list[dict]) -> str:
                      f'{html.escape(run["title"])}</a></h3>')
         parts.append(f"<p class=\"meta\">{len(run['figures'])} figures, {len(run['tables'])} tables, "
                      f"ran in {run['seconds']:.1f} s</p>")
-        for figure in run["figures"]:
+        for figure in sorted(run["figures"], key=lambda name: _figure_order(out, name)):
             number += 1
             parts.append(_figure_html(out, figure, number))
     return "\n".join(parts)
 
 
-def _figure_html(out: Path, figure: str, number: int) -> str:
-    """One figure: the image, a caption from its sidecar JSON, and its events as a table beside it."""
-    stem = figure.rsplit(".", 1)[0]
+def _sidecar(out: Path, figure: str) -> dict:
+    """A figure's sidecar JSON (:meth:`analysis.workflow.Outputs.figure`); empty when it has none."""
     try:
-        facts = json.loads((out / "figures" / f"{stem}.json").read_text(encoding="utf-8"))
+        return json.loads((out / "figures" / f"{figure.rsplit('.', 1)[0]}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        facts = {}
-    heading = (facts.get("titles") or facts.get("ylabels") or [stem])[0]
+        return {}
+
+
+def _figure_order(out: Path, figure: str) -> tuple:
+    """Figures in the order their notebook saved them (by name where a sidecar does not say)."""
+    return (_sidecar(out, figure).get("order", 10**6), figure)
+
+
+def _figure_html(out: Path, figure: str, number: int) -> str:
+    """One figure: the image, a caption from its sidecar JSON, and its events as a table beside it.
+
+    The heading is the figure's title, else the first sentence of the notebook's caption, else its y label.
+    """
+    stem, facts = figure.rsplit(".", 1)[0], _sidecar(out, figure)
+    caption = facts.get("caption") or ""
+    first, _, rest = caption.partition(". ")
+    if facts.get("titles"):
+        heading = facts["titles"][0]
+    elif caption:
+        heading, caption = first.rstrip("."), rest
+    else:
+        heading = (facts.get("ylabels") or [stem])[0]
     words = [f"<strong>Figure {number}. {html.escape(heading[:1].upper() + heading[1:])}.</strong>"]
-    words += [html.escape(facts["caption"])] if facts.get("caption") else []
+    words += [html.escape(caption)] if caption else []
     words += [html.escape(text.replace("\n", " ")) for text in facts.get("image_captions", [])]
     if facts.get("period"):
         words.append("Period: {} to {} (UTC).".format(*facts["period"]))

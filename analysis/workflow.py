@@ -194,11 +194,13 @@ class Outputs:
         self.folder = Path(folder)
         self.prefix = prefix
         self.simulated = bool(simulated)
+        self.saved = 0  # figures saved so far: the report shows them in this order
 
     def figure(self, fig, name: str, *, caption: str | None = None, **kw):
         """Save ``fig`` (PNG and SVG, publication size) and its sidecar JSON; return it, so a cell shows it too.
 
         The sidecar ``figures/<prefix>-<name>.json`` is what the report prints beside the figure:
+        ``order`` (its place among this notebook's figures),
         ``caption`` (the notebook's words: what it shows, the rule used), the captions drawn under
         each axes (n, partial periods...), ``titles``, ``ylabels``, ``period`` (first and last date on a date
         axis), ``events`` (number, date, full label of every event marked) and ``simulated``.
@@ -207,8 +209,9 @@ class Outputs:
 
         target = self.folder / "figures" / f"{self.prefix}-{name}"
         save_figure(fig, target, simulated=self.simulated, **kw)
-        sidecar = {"figure": f"{self.prefix}-{name}", "caption": caption, "simulated": self.simulated,
-                   **figure_facts(fig)}
+        self.saved += 1
+        sidecar = {"figure": f"{self.prefix}-{name}", "order": self.saved, "caption": caption,
+                   "simulated": self.simulated, **figure_facts(fig)}
         target.with_suffix(".json").write_text(json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
         return fig

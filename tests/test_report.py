@@ -116,7 +116,7 @@ def test_figures_get_captions_and_their_events_beside_them(tmp_path):
     fig, ax = plt.subplots(layout="constrained")
     plots.plot_attention_over_time(attention_over_time(load_demo(300, random_state=1), freq="M"),
                                    events=demo_events(), ax=ax)
-    out.figure(fig, "documents", caption="Documents per month; every month present, zeros kept.")
+    out.figure(fig, "documents", caption="Documents per month. Every month present, zeros kept.")
     fig, ax = plt.subplots(layout="constrained")
     ax.bar(["a", "b"], [1, 2])
     out.figure(fig, "bars")
@@ -124,8 +124,9 @@ def test_figures_get_captions_and_their_events_beside_them(tmp_path):
     run = {"notebook": "01-x", "title": "Explore", "html": "notebooks/01-x.html", "seconds": 1.0, "tables": [],
            "figures": ["01-bars.png", "01-documents.png"]}
     body = _notebooks_html(tmp_path, [run])
-    documents = body[body.index('id="fig-01-documents"'):]
-    assert "Figure 2. Documents per month." in documents and "every month present, zeros kept" in documents
+    assert body.index('id="fig-01-documents"') < body.index('id="fig-01-bars"')  # in the order saved, not by name
+    documents = body[body.index('id="fig-01-documents"'):body.index('id="fig-01-bars"')]
+    assert "Figure 1. Documents per month." in documents and "Every month present, zeros kept" in documents
     assert "n = " in documents and "Period: 2023-07-01 to" in documents and "SIMULATED data" in documents
     events = documents[documents.index('<table'):documents.index("</table>")]
     assert events.count("</tr>") == 1 + 16 and "Putin and Kim sign a partnership treaty" in events  # full labels
