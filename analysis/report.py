@@ -441,7 +441,9 @@ def _figure_html(out: Path, figure: str, number: int) -> str:
         heading = (facts.get("ylabels") or [stem])[0]
     words = [f"<strong>Figure {number}. {html.escape(heading[:1].upper() + heading[1:])}.</strong>"]
     words += [html.escape(caption)] if caption else []
-    words += [html.escape(text.replace("\n", " ")) for text in facts.get("image_captions", [])]
+    events = pd.DataFrame(facts.get("events") or [], columns=["number", "date", "label"])
+    for text in facts.get("image_captions", []):  # the events legend drawn in the image is the table beside it
+        words.append(html.escape(text.split("\nEvents: ")[0] if len(events) else text).replace("\n", " "))
     if facts.get("period"):
         words.append("Period: {} to {} (UTC).".format(*facts["period"]))
     if facts.get("simulated"):
@@ -449,7 +451,6 @@ def _figure_html(out: Path, figure: str, number: int) -> str:
     words.append(f'<a href="figures/{html.escape(stem)}.svg">SVG</a>')
     image = (f'<figure><img src="figures/{html.escape(figure)}" alt="Figure {number}: {html.escape(heading)}" '
              f'loading="lazy"><figcaption>{" ".join(words)}</figcaption></figure>')
-    events = pd.DataFrame(facts.get("events") or [], columns=["number", "date", "label"])
     if not len(events):
         return f'<div class="fig" id="fig-{html.escape(stem)}">{image}</div>'
     table = events.rename(columns={"number": "#", "label": "event"}).to_html(

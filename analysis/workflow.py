@@ -228,6 +228,16 @@ class Outputs:
         return frame
 
 
+def _date_span(ax) -> tuple[float, float]:
+    """First and last date drawn: line points and bar centres (not bar edges), else the data limits."""
+    xs = [np.asarray(line.get_xdata(orig=False), dtype=float) for line in ax.lines
+          if line.get_transform() == ax.transData]
+    xs += [np.array([p.get_x() + p.get_width() / 2 for p in ax.patches if hasattr(p, "get_width")])]
+    values = np.concatenate(xs) if xs else np.array([])
+    values = values[np.isfinite(values)]
+    return (float(values.min()), float(values.max())) if len(values) else tuple(ax.dataLim.intervalx)
+
+
 def figure_facts(fig) -> dict:
     """What a drawn figure says about itself: titles, captions under its axes, date period, events marked.
 
@@ -259,7 +269,7 @@ def figure_facts(fig) -> dict:
                                 for n, d, lab in markers.table[["number", "date", "label"]].itertuples(index=False)]
         if isinstance(ax.xaxis.get_major_formatter(), (mdates.ConciseDateFormatter, mdates.AutoDateFormatter,
                                                         mdates.DateFormatter)) and ax.has_data():
-            low, high = ax.dataLim.intervalx
+            low, high = _date_span(ax)
             starts.append(mdates.num2date(low))
             ends.append(mdates.num2date(high))
     if starts:
