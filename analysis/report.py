@@ -443,7 +443,8 @@ def _figure_html(out: Path, figure: str, number: int) -> str:
     words += [html.escape(caption)] if caption else []
     events = pd.DataFrame(facts.get("events") or [], columns=["number", "date", "label"])
     for text in facts.get("image_captions", []):  # the events legend drawn in the image is the table beside it
-        words.append(html.escape(text.split("\nEvents: ")[0] if len(events) else text).replace("\n", " "))
+        text = (text.split("\nEvents: ")[0] if len(events) else text).replace("\n", ". ").rstrip(".")
+        words.append(html.escape(text) + ".")
     if facts.get("period"):
         words.append("Period: {} to {} (UTC).".format(*facts["period"]))
     if facts.get("simulated"):
