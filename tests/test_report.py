@@ -96,8 +96,7 @@ def test_the_page_has_contents_and_names_its_fonts(ingest_report):
     for font in ("Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "Nanum Gothic", "DejaVu Sans"):
         assert font in FONT_STACK and font in page
     assert "Hangul" in page and "Cyrillic" in page  # the page says which fonts it needs
-    assert (ingest_report / "fonts" / "NanumGothic.ttf").stat().st_size > 1_000_000
-    assert 'url("fonts/NanumGothic.ttf")' in page
+    assert "@font-face" not in page  # no Hangul in the demo's ingest tables, no glyphs embedded
 
 
 def test_figures_get_captions_and_their_events_beside_them(tmp_path):
@@ -145,8 +144,24 @@ def test_notebook_pages_get_the_font_stack(tmp_path):
     nbformat.write(book, str(executed))
     page = notebook_html(executed, tmp_path / "01-x.html", css=NOTEBOOK_CSS).read_text(encoding="utf-8")
     head = page[:page.index("</head>")]
-    assert "--jp-content-font-family" in head and "Noto Sans CJK KR" in head and "../fonts/NanumGothic.ttf" in head
+    assert "--jp-content-font-family" in head and "Noto Sans CJK KR" in head
     assert "연합뉴스" in page and "ТАСС" in page
+
+
+def test_pages_carry_the_hangul_glyphs_they_show(tmp_path):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from analysis.report import with_hangul_glyphs
+
+    page = with_hangul_glyphs("<html><head><title>x</title></head><body><td>북한 и Россия</td></body></html>")
+    assert page == with_hangul_glyphs("<html><head><title>x</title></head><body><td>북한 и Россия</td></body></html>")
+    assert "unicode-range:U+1100-11FF" in page  # used for Hangul only, so Latin and Cyrillic keep their fonts
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    assert {ord("북"), ord("한")} <= set(cmap) and ord("국") not in cmap  # the page's syllables, no more
 
 
 def test_jupyterlab_gets_allow_root_only_as_root():
