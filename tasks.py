@@ -3,6 +3,7 @@
 
     python3 tasks.py report   # build the report on the bundled, simulated demo sample
     python3 tasks.py test     # run the whole test suite
+    python3 tasks.py lab      # open the notebooks in JupyterLab (adds --allow-root when run as root)
 
 Each task creates ``.venv`` in the project folder when it is missing and
 installs the package with the extras it needs; it reinstalls only when
@@ -20,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-EXTRAS = {"report": "all", "test": "test,all,embeddings"}  # tests exercise the optional embeddings too
+EXTRAS = {"report": "all", "test": "test,all,embeddings", "lab": "all"}  # tests exercise the optional embeddings too
 
 
 def venv_python() -> Path:
@@ -45,6 +46,20 @@ def ensure_environment(extras: str) -> Path:
     return python
 
 
+def lab_command(python, rest: list[str], *, root: bool | None = None) -> list[str]:
+    """JupyterLab on the notebooks; ``--allow-root`` when run as root (as in a container), which Jupyter refuses otherwise.
+
+    >>> lab_command("py", ["--no-browser"], root=True)
+    ['py', '-m', 'jupyter', 'lab', '--allow-root', '--no-browser']
+    >>> lab_command("py", [], root=False)
+    ['py', '-m', 'jupyter', 'lab']
+    """
+    if root is None:
+        root = hasattr(os, "geteuid") and os.geteuid() == 0
+    allow = ["--allow-root"] if root and "--allow-root" not in rest else []
+    return [str(python), "-m", "jupyter", "lab", *allow, *rest]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__)
@@ -54,6 +69,8 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ)
     if task == "report":
         command = [str(python), "-m", "analysis", "report", *rest]
+    elif task == "lab":
+        command = lab_command(python, rest)
     else:
         command = [str(python), "-m", "pytest", *rest]
     return subprocess.run(command, cwd=ROOT, env=env).returncode

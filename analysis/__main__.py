@@ -175,7 +175,7 @@ def cmd_report(args) -> int:
 
     index = build_report(corpus=args.corpus, out=args.out, options=_ingest_options(args), quiet=args.quiet,
                          random_state=args.seed, demo_articles=args.demo_articles, query=args.query,
-                         notebooks=not args.no_notebooks, freq=args.freq)
+                         notebooks=not args.no_notebooks, freq=args.freq, events=args.events)
     print(f"report written to {index}")
     return 0
 
@@ -298,6 +298,8 @@ def _add_report_command(commands) -> None:
     p.add_argument("--query", help="the notebooks analyse only the documents matching this query")
     p.add_argument("--freq", default="W", help="period of the charts over time: D, W or M (default W)")
     p.add_argument("--no-notebooks", action="store_true", help="the ingest report only")
+    p.add_argument("--events", help="timeline CSV (date, label) to mark on the charts over time "
+                                    "(default: the demo's timeline on the demo, none on your corpus)")
     p.add_argument("--quiet", action="store_true")
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_report)

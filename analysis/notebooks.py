@@ -69,8 +69,12 @@ def run_notebook(path, executed, parameters: dict, *, cwd=None, timeout: int = C
 _REMOTE_SCRIPT = re.compile(r"<script[^>]+src=[\"']https?://[^>]*>\s*</script>", re.IGNORECASE)
 
 
-def notebook_html(executed, target) -> Path:
-    """Render an executed notebook to one HTML page: images embedded, no remote scripts needed."""
+def notebook_html(executed, target, *, css: str | None = None) -> Path:
+    """Render an executed notebook to one HTML page: images embedded, no remote scripts needed.
+
+    ``css`` is added at the end of the page's head (the report gives its font stack, so Hangul and
+    Cyrillic in tables and printed output find a font).
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -79,6 +83,8 @@ def notebook_html(executed, target) -> Path:
     exporter.exclude_input_prompt = False
     body, _ = exporter.from_notebook_node(book)
     body = _REMOTE_SCRIPT.sub("", body)  # MathJax/require.js from a CDN: not needed to read the page
+    if css:
+        body = body.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 OTHER_COLOUR = "#BBBBBB"
@@ -51,37 +52,99 @@ def _axes(ax):
     return ax
 
 
+def hangul_font_file() -> Path | None:
+    """NanumGothic (SIL Open Font License) as shipped inside ``koreanize-matplotlib``, or None.
+
+    Found without importing that package (which would restyle every figure).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
+    return font if font.exists() else None
+
+
 @lru_cache(maxsize=1)
 def font_families() -> tuple[str, ...]:
     """Font families for multilingual labels: DejaVu Sans (Latin, Cyrillic), then a Hangul font.
 
-    The Hangul font is NanumGothic (SIL OFL) shipped inside the ``koreanize-matplotlib`` package;
-    it is registered with matplotlib without importing that package (which would restyle every
-    figure). Matplotlib falls back glyph by glyph along the list.
+    The Hangul font is NanumGothic (:func:`hangul_font_file`), registered with matplotlib.
+    Matplotlib falls back glyph by glyph along the list.
     """
-    import importlib.util
-
     from matplotlib import font_manager
 
     families = ["DejaVu Sans"]
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    if spec is not None and spec.submodule_search_locations:
-        font = Path(list(spec.submodule_search_locations)[0]) / "fonts" / "NanumGothic.ttf"
-        if font.exists():
-            font_manager.fontManager.addfont(str(font))
-            families.append(font_manager.FontProperties(fname=str(font)).get_name())
+    font = hangul_font_file()
+    if font is not None:
+        font_manager.fontManager.addfont(str(font))
+        bold = font.with_name("NanumGothicBold.ttf")
+        if bold.exists():  # bold Hangul for bold titles (weight 600: matplotlib notes it uses that for "bold")
+            font_manager.fontManager.addfont(str(bold))
+        families.append(font_manager.FontProperties(fname=str(font)).get_name())
     return tuple(families)
 
 
 def _finish(ax):
-    """Give every text of ``ax`` (ticks, legend, captions) the multilingual font list."""
+    """Give every text of ``ax`` (ticks, legend, captions) the multilingual font list; keep the plot area."""
     from matplotlib.text import Text
 
     families = list(font_families())
     ax.tick_params(labelfontfamily=families)
     for text in ax.findobj(Text):
         text.set_fontfamily(families)
+    keep_plot_area(ax.figure)
     return ax
+
+
+#: No axes is drawn less tall than this (inches): text around it makes the figure taller instead.
+MIN_PLOT_HEIGHT_IN = 1.6
+
+
+def keep_plot_area(fig, min_height: float = MIN_PLOT_HEIGHT_IN, *, rounds: int = 6):
+    """Make ``fig`` taller until every axes with data is at least ``min_height`` inches tall.
+
+    Captions, event legends and marker rows take the room they need; under a layout engine
+    (``layout="constrained"``) that room would otherwise come out of the plot area, down to a few
+    pixels. Figures without a layout engine are left alone (their text hangs outside the axes and
+    ``bbox_inches="tight"`` takes it in). The only change this package makes to a figure beyond its axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(6, 2), layout="constrained")
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> _ = caption(ax, "a caption of many words " * 40)
+    >>> _ = keep_plot_area(fig)
+    >>> bool(ax.get_position().height * fig.get_figheight() >= MIN_PLOT_HEIGHT_IN - 0.02)
+    True
+    >>> plt.close(fig)
+    """
+    if fig is None or fig.get_layout_engine() is None:
+        return fig
+    import warnings
+
+    for _ in range(rounds):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.draw_without_rendering()
+        if any("collapsed" in str(w.message) for w in caught):  # no room at all yet: the axes kept stale sizes
+            fig.set_figheight(fig.get_figheight() * 1.5)
+            continue
+        need = 0.0
+        for ax in fig.axes:
+            if not ax.get_visible() or not ax.has_data():
+                continue
+            spec = ax.get_subplotspec()
+            rows = spec.get_gridspec().nrows if spec is not None else 1
+            need = max(need, (min_height - ax.get_position().height * fig.get_figheight()) * rows)
+        if need <= 0.01:
+            break
+        fig.set_figheight(fig.get_figheight() + need)
+    return fig
 
 
 def palette(n: int) -> list[str]:
@@ -95,12 +158,30 @@ def _period_word(data: pd.DataFrame) -> str:
 
 
 def caption(ax, text: str):
-    """A small caption under the axes, below the tick labels and axis label (a fixed offset in points)."""
-    # wrap to the width of the axes: about 16 characters per inch at 7.5 pt
-    width = ax.get_position().width * ax.figure.get_figwidth() if ax.figure is not None else 8
-    ax.annotate(textwrap.fill(text, max(40, int(width * 16))), xy=(0.0, 0.0), xycoords="axes fraction", xytext=(0, -40),
-                textcoords="offset points", fontsize=7.5, va="top", ha="left", color="#333333",
-                annotation_clip=False)
+    """A small caption under the axes, below the tick labels and axis label (a fixed offset in points).
+
+    The text is wrapped when drawn, to the width of the figure as it is then (a figure saved at
+    publication width wraps anew), so a caption never widens the figure nor squeezes the axes
+    sideways. Tagged ``gid="caption"``: :class:`analysis.workflow.Outputs` copies it into the
+    figure's sidecar for the report.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "caption"] == [] and caption(ax, "n = 3") is ax
+    True
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "caption"]
+    ['n = 3']
+    >>> plt.close(fig)
+    """
+    import matplotlib.transforms as transforms
+
+    below = transforms.offset_copy(ax.transAxes, fig=ax.figure, x=0, y=-40, units="points")
+    ax.text(0.0, 0.0, text, transform=below, fontsize=7.5, va="top", ha="left", color="#333333", wrap=True,
+            gid="caption", clip_on=False)
     return ax
 
 
@@ -113,35 +194,160 @@ def _date_axis(ax):
     return ax
 
 
-def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: str = "label") -> list[str]:
-    """Dashed vertical lines at event dates, numbered at the top of the axes.
+#: Rows of event markers above an axes; markers that find no room in any row move right.
+EVENT_ROWS = 3
+#: Event labels in the image's compact legend are cut to this many characters (the full ones go to the report).
+EVENT_LABEL_CHARS = 26
 
-    Returns the legend lines (``"1 2024-06-19 Putin and Kim sign..."``) for the caption: numbers
-    stay readable where events crowd together, full labels would not.
+
+class EventMarkers(Artist):
+    """Numbered event markers in rows above an axes, laid out each time the figure is drawn.
+
+    Each event keeps its dashed line inside the axes; its number sits in a band above the axes, in
+    the lowest of :data:`EVENT_ROWS` rows where it fits at its date, else where it moves least to
+    the right, with a leader line from the number down to its date. Laid out in pixels at draw
+    time, so markers never overlap at any figure size (a figure saved at publication width is laid
+    out anew). The band (and a title above it) is part of the axes' tight box, so a layout engine
+    makes room for it instead of drawing over it.
+
+    Made by :func:`add_events`. ``table`` holds the events drawn (``number``, ``date``, ``label``)
+    for the legend and the report; ``placed`` the row and the rightward shift (pixels) of each.
+    """
+
+    row_gap_pt = 2.0
+    gap_pt = 2.0
+
+    def __init__(self, ax, xs, table: pd.DataFrame, *, fontsize: float = 6.5, rows: int = EVENT_ROWS):
+        from matplotlib.lines import Line2D
+        from matplotlib.text import Text
+        from matplotlib.transforms import IdentityTransform
+
+        super().__init__()
+        self._ax, self.xs, self.table, self.rows = ax, list(xs), table, rows
+        self.set_zorder(2.5)  # laid out before the title (zorder 3) is drawn, so the title can move up
+        self.set_clip_on(False)
+        box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "#555555", "linewidth": 0.5}
+        self.markers = [Text(0, 0, str(n), ha="center", va="center", fontsize=fontsize, bbox=box,
+                             transform=IdentityTransform(), clip_on=False, gid=f"event-{n}")
+                        for n in table["number"]]
+        self.leaders = [Line2D([0, 0], [0, 0], color="#555555", linewidth=0.5, transform=IdentityTransform(),
+                               clip_on=False) for _ in self.markers]
+        for artist in self.markers + self.leaders:
+            artist.set_figure(ax.figure)
+        self.placed: list[tuple[int, float]] = []
+
+    def get_children(self):
+        return [*self.leaders, *self.markers]
+
+    def _layout(self, renderer) -> float:
+        """Place every marker; returns the band's height in points (all rows used)."""
+        points = renderer.points_to_pixels(1.0)
+        sizes = []
+        for marker in self.markers:
+            extent = marker.get_window_extent(renderer)
+            pad = 2 * 0.2 * marker.get_fontsize() * points  # the round box's pad on both sides
+            sizes.append((extent.width + pad, extent.height + pad))
+        height = max((h for _, h in sizes), default=0.0)
+        row_step = height + self.row_gap_pt * points
+        base = self._ax.bbox.y1 + 3 * points
+        ends = [-np.inf] * self.rows
+        self.placed = []
+        pixels = self._ax.transData.transform([(x, 0) for x in self.xs])[:, 0] if self.xs else []
+        for marker, leader, x, (width, _) in zip(self.markers, self.leaders, pixels, sizes):
+            options = [(max(x, ends[r] + self.gap_pt * points + width / 2), r) for r in range(self.rows)]
+            centre, row = min(options, key=lambda o: (round(o[0] - x, 3), o[1]))
+            ends[row] = centre + width / 2
+            y = base + row * row_step + height / 2
+            marker.set_position((centre, y))
+            leader.set_data([centre, x], [y - height / 2, self._ax.bbox.y1])
+            self.placed.append((row, centre - x))
+        used = (max(r for r, _ in self.placed) + 1) if self.placed else 0
+        band_pt = (3 + used * row_step / points) if used else 0.0
+        import matplotlib as mpl
+
+        self._ax._set_title_offset_trans(float(mpl.rcParams["axes.titlepad"]) + band_pt)
+        return band_pt
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        self._layout(renderer)
+        for artist in self.get_children():
+            artist.draw(renderer)
+        self.stale = False
+
+    def get_window_extent(self, renderer=None):
+        from matplotlib.transforms import Bbox
+
+        if renderer is None:
+            renderer = self._ax.figure._get_renderer()
+        self._layout(renderer)
+        for marker in self.markers:
+            marker.update_bbox_position_size(renderer)
+        boxes = [marker.get_bbox_patch().get_window_extent(renderer) for marker in self.markers]
+        if boxes and self._ax.title.get_text():  # the title moved above the band: room for it too
+            boxes.append(self._ax.title.get_window_extent(renderer))
+        return Bbox.union(boxes) if boxes else Bbox.null()
+
+    def get_tightbbox(self, renderer=None):
+        return self.get_window_extent(renderer)
+
+
+def event_table(events: pd.DataFrame | None, *, date: str = "date", label: str = "label") -> pd.DataFrame:
+    """Events sorted by date and numbered from 1, as markers and legends number them.
+
+    Examples
+    --------
+    >>> events = pd.DataFrame({"date": ["2024-06-19", "2023-09-13"], "label": ["Treaty signed", "Summit"]})
+    >>> event_table(events)[["number", "date", "label"]].values.tolist()
+    [[1, '2023-09-13', 'Summit'], [2, '2024-06-19', 'Treaty signed']]
     """
     if events is None or not len(events):
-        return []
-    import matplotlib.dates as mdates
-    import matplotlib.transforms as transforms
+        return pd.DataFrame({"number": pd.Series(dtype="int64"), "date": pd.Series(dtype="str"),
+                             "label": pd.Series(dtype="str")})
+    when = pd.to_datetime(events[date], utc=True).dt.tz_localize(None)
+    table = pd.DataFrame({"when": when.to_numpy(), "label": events[label].astype(str).to_numpy()})
+    table = table.dropna(subset=["when"]).sort_values(["when", "label"], kind="stable").reset_index(drop=True)
+    table.insert(0, "number", np.arange(1, len(table) + 1))
+    table.insert(1, "date", table["when"].dt.strftime("%Y-%m-%d"))
+    return table
 
+
+def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: str = "label") -> list[str]:
+    """Dashed vertical lines at event dates, numbered in rows above the axes (never overlapping).
+
+    The numbers are laid out by :class:`EventMarkers` when the figure is drawn. Returns the compact
+    legend lines for the caption (``"7 2024-06-19 Putin and Kim sign a partnersh…"``); the full
+    labels are in the ``EventMarkers``' ``table``, which :class:`analysis.workflow.Outputs` writes
+    beside the figure for the report.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.to_datetime(["2024-01-01", "2024-12-31"]), [0, 1])
+    >>> add_events(ax, pd.DataFrame({"date": ["2024-06-19"], "label": ["Treaty signed"]}))
+    ['1 2024-06-19 Treaty signed']
+    >>> plt.close(fig)
+    """
+    import matplotlib.dates as mdates
+
+    table = event_table(events, date=date, label=label)
+    if not len(table):
+        return []
     low, high = ax.get_xlim()
-    dates = pd.to_datetime(events[date], utc=True).dt.tz_localize(None)
-    trans = transforms.blended_transform_factory(ax.transData, ax.transAxes)
-    legend, last_x, level = [], None, 0
-    for when, text in sorted(zip(dates, events[label].astype(str))):
-        x = mdates.date2num(when)
-        if not low <= x <= high:
-            continue
+    xs = mdates.date2num(table["when"])
+    table = table[(xs >= low) & (xs <= high)].reset_index(drop=True)
+    xs = mdates.date2num(table["when"])
+    table["number"] = np.arange(1, len(table) + 1)
+    for x in xs:
         ax.axvline(x, color="#555555", linestyle="--", linewidth=0.7, zorder=0)
-        # stagger the numbers of events close together so they do not overlap
-        level = level + 1 if last_x is not None and (x - last_x) < 0.03 * (high - low) else 0
-        last_x = x
-        number = len(legend) + 1
-        ax.text(x, 0.97 - 0.08 * (level % 4), str(number), transform=trans, ha="center", va="top", fontsize=6.5,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "#555555", "linewidth": 0.5})
-        legend.append(f"{number} {when:%Y-%m-%d} {textwrap.shorten(text, 48, placeholder='…')}")
+    ax.add_artist(EventMarkers(ax, xs, table[["number", "date", "label"]]))
     ax.set_xlim(low, high)
-    return legend
+    return [f"{n} {d} {textwrap.shorten(t, EVENT_LABEL_CHARS, placeholder='…')}"
+            for n, d, t in zip(table["number"], table["date"], table["label"])]
 
 
 def _period_flags(data: pd.DataFrame, index: pd.Index, min_total: int | None = None) -> pd.DataFrame:
@@ -227,7 +433,8 @@ def _draw_shares(ax, frame: pd.DataFrame, x: str, colour, label, min_total, word
 
 
 def _events_note(legend: list[str]) -> str:
-    return ("; events: " + "; ".join(legend)) if legend else ""
+    """The compact events legend, on its own line of the caption."""
+    return ("\nEvents: " + " · ".join(legend)) if legend else ""
 
 
 def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", normalise: bool = False,
@@ -460,12 +667,55 @@ def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: s
     return _finish(ax)
 
 
+#: The mark a figure of the simulated demo corpus carries inside the image (``gid="simulated-mark"``).
+SIMULATED_MARK = "SIMULATED DATA – not real reporting"
+
+
+def mark_simulated(fig):
+    """Write :data:`SIMULATED_MARK` in bold red above the top left corner of ``fig`` (once).
+
+    Above the figure's box, where no axes, legend or marker is, so it covers nothing;
+    ``bbox_inches="tight"`` takes it into the saved image.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure()
+    >>> _ = mark_simulated(mark_simulated(fig))
+    >>> [t.get_text() for t in fig.texts]
+    ['SIMULATED DATA – not real reporting']
+    >>> plt.close(fig)
+    """
+    if not any(t.get_gid() == "simulated-mark" for t in fig.texts):
+        fig.text(0.0, 1.0, SIMULATED_MARK, ha="left", va="bottom", fontsize=10, fontweight="bold",
+                 color="#B00020", gid="simulated-mark", fontfamily="DejaVu Sans")
+    return fig
+
+
 def save_figure(fig, path, *, width_mm: float = 174, height_mm: float | None = None, dpi: int = 300,
-                formats=("png", "svg")) -> list[Path]:
+                formats=("png", "svg"), simulated: bool = False) -> list[Path]:
     """Write ``fig`` as PNG and SVG at publication size (174 mm: a two-column journal width).
 
-    Metadata that changes between runs (dates, SVG ids) is fixed, so a rerun writes the same bytes.
-    Returns the paths written.
+    The height scales with the width, then grows where text would squeeze an axes below
+    :data:`MIN_PLOT_HEIGHT_IN` (:func:`keep_plot_area`). ``simulated=True`` puts
+    :data:`SIMULATED_MARK` inside the image (:func:`mark_simulated`): figures travel without their
+    page. Metadata that changes between runs (dates, SVG ids) is fixed, so a rerun writes the same
+    bytes. Returns the paths written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(layout="constrained")
+    >>> _ = ax.plot([0, 1], [0, 1])
+    >>> png, svg = save_figure(fig, Path(tempfile.mkdtemp()) / "line", simulated=True)
+    >>> "SIMULATED DATA" in svg.read_text(encoding="utf-8")
+    True
+    >>> plt.close(fig)
     """
     import matplotlib
 
@@ -474,6 +724,10 @@ def save_figure(fig, path, *, width_mm: float = 174, height_mm: float | None = N
     width, height = fig.get_size_inches()
     new_width = width_mm / 25.4
     fig.set_size_inches(new_width, height_mm / 25.4 if height_mm else height * new_width / width)
+    if not height_mm:
+        keep_plot_area(fig)
+    if simulated:
+        mark_simulated(fig)
     written = []
     with matplotlib.rc_context({"svg.hashsalt": "analysis", "svg.fonttype": "path"}):
         for fmt in formats:

@@ -157,7 +157,7 @@ def timeline(events=None, *, corpus: pd.DataFrame | None = None) -> pd.DataFrame
 
 
 class Outputs:
-    """Where a notebook writes: ``figures/<prefix>-<name>.png|svg`` and ``tables/<prefix>-<name>.csv``.
+    """Where a notebook writes: ``figures/<prefix>-<name>.png|svg|json`` and ``tables/<prefix>-<name>.csv``.
 
     Parameters
     ----------
@@ -165,17 +165,55 @@ class Outputs:
         The output folder (the report's folder when run by ``python -m analysis report``).
     prefix : str
         The notebook's number (``"03"``), so names never collide between notebooks.
+    simulated : bool, default=False
+        The corpus is the SIMULATED demo (``data.attrs["simulated"]``): every figure saved carries
+        :data:`analysis.plots.SIMULATED_MARK` inside the image, since figures travel without their page.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis import plots
+    >>> from analysis.timeseries import attention_over_time
+    >>> corpus = load_corpus(None, demo_articles=200, seed=1, quiet=True)   # SIMULATED
+    >>> out = Outputs(tempfile.mkdtemp(), "01", simulated=corpus.attrs["simulated"])
+    >>> fig, ax = plt.subplots(layout="constrained")
+    >>> _ = plots.plot_attention_over_time(attention_over_time(corpus, freq="M"), events=timeline(None, corpus=corpus), ax=ax)
+    >>> _ = out.figure(fig, "documents", caption="Documents per month.")
+    >>> side = json.loads((out.folder / "figures" / "01-documents.json").read_text(encoding="utf-8"))
+    >>> side["simulated"], side["caption"], side["image_captions"][0][:4], len(side["events"])
+    (True, 'Documents per month.', 'n = ', 16)
+    >>> "SIMULATED" in (out.folder / "figures" / "01-documents.svg").read_text(encoding="utf-8")
+    True
+    >>> plt.close(fig)
     """
 
-    def __init__(self, folder, prefix: str):
+    def __init__(self, folder, prefix: str, *, simulated: bool = False):
         self.folder = Path(folder)
         self.prefix = prefix
+        self.simulated = bool(simulated)
+        self.saved = 0  # figures saved so far: the report shows them in this order
 
-    def figure(self, fig, name: str, **kw):
-        """Save ``fig`` (PNG and SVG, publication size) and return it, so a cell shows it too."""
+    def figure(self, fig, name: str, *, caption: str | None = None, **kw):
+        """Save ``fig`` (PNG and SVG, publication size) and its sidecar JSON; return it, so a cell shows it too.
+
+        The sidecar ``figures/<prefix>-<name>.json`` is what the report prints beside the figure:
+        ``order`` (its place among this notebook's figures),
+        ``caption`` (the notebook's words: what it shows, the rule used), the captions drawn under
+        each axes (n, partial periods...), ``titles``, ``ylabels``, ``period`` (first and last date on a date
+        axis), ``events`` (number, date, full label of every event marked) and ``simulated``.
+        """
         from .plots import save_figure
 
-        save_figure(fig, self.folder / "figures" / f"{self.prefix}-{name}", **kw)
+        target = self.folder / "figures" / f"{self.prefix}-{name}"
+        save_figure(fig, target, simulated=self.simulated, **kw)
+        self.saved += 1
+        sidecar = {"figure": f"{self.prefix}-{name}", "order": self.saved, "caption": caption,
+                   "simulated": self.simulated, **figure_facts(fig)}
+        target.with_suffix(".json").write_text(json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
         return fig
 
     def table(self, frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -188,6 +226,55 @@ class Outputs:
                 out[column] = out[column].dt.strftime("%Y-%m-%d")
         out.to_csv(target, index=False, lineterminator="\n", float_format="%.6g")
         return frame
+
+
+def _date_span(ax) -> tuple[float, float]:
+    """First and last date drawn: line points and bar centres (not bar edges), else the data limits."""
+    xs = [np.asarray(line.get_xdata(orig=False), dtype=float) for line in ax.lines
+          if line.get_transform() == ax.transData]
+    xs += [np.array([p.get_x() + p.get_width() / 2 for p in ax.patches if hasattr(p, "get_width")])]
+    values = np.concatenate(xs) if xs else np.array([])
+    values = values[np.isfinite(values)]
+    return (float(values.min()), float(values.max())) if len(values) else tuple(ax.dataLim.intervalx)
+
+
+def figure_facts(fig) -> dict:
+    """What a drawn figure says about itself: titles, captions under its axes, date period, events marked.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from analysis import plots
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.to_datetime(["2024-01-01", "2024-03-01"]), [1, 2])
+    >>> _ = plots.caption(ax, "n = 3 documents")
+    >>> figure_facts(fig)["image_captions"], figure_facts(fig)["period"]
+    (['n = 3 documents'], ['2024-01-01', '2024-03-01'])
+    >>> plt.close(fig)
+    """
+    import matplotlib.dates as mdates
+
+    from .plots import EventMarkers
+
+    facts = {"titles": [], "ylabels": [], "image_captions": [], "period": None, "events": []}
+    starts, ends = [], []
+    for ax in fig.axes:
+        facts["titles"] += [ax.get_title()] if ax.get_title() else []
+        facts["ylabels"] += [ax.get_ylabel()] if ax.get_ylabel() else []
+        facts["image_captions"] += [t.get_text() for t in ax.texts if t.get_gid() == "caption"]
+        for markers in (a for a in ax.artists if isinstance(a, EventMarkers)):
+            facts["events"] += [{"number": int(n), "date": d, "label": lab}
+                                for n, d, lab in markers.table[["number", "date", "label"]].itertuples(index=False)]
+        if isinstance(ax.xaxis.get_major_formatter(), (mdates.ConciseDateFormatter, mdates.AutoDateFormatter,
+                                                        mdates.DateFormatter)) and ax.has_data():
+            low, high = _date_span(ax)
+            starts.append(mdates.num2date(low))
+            ends.append(mdates.num2date(high))
+    if starts:
+        facts["period"] = [f"{min(starts):%Y-%m-%d}", f"{max(ends):%Y-%m-%d}"]
+    return facts
 
 
 #: Where a clustering notebook records the corpus and parameters of its tables (under the output folder).

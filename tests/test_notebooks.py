@@ -123,6 +123,15 @@ def test_report_runs_every_notebook_and_links_it(report):
     assert {"notebooks_seed", "demo_random_state"} <= set(run["seeds"])
 
 
+def test_every_demo_figure_is_marked_simulated_and_captioned(report):
+    for svg in (report / "figures").glob("*.svg"):
+        assert "SIMULATED" in svg.read_text(encoding="utf-8"), f"{svg.name}: no SIMULATED mark in the image"
+        sidecar = json.loads(svg.with_suffix(".json").read_text(encoding="utf-8"))
+        assert sidecar["simulated"] is True and sidecar["caption"], f"{svg.name}: no caption from its notebook"
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert '<nav class="toc">' in index and index.count('class="fig with-events"') >= 4  # events beside figures
+
+
 def test_every_figure_has_its_numbers_in_a_table(report):
     tables = {p.stem for p in (report / "tables").glob("*.csv")}
     for png in (report / "figures").glob("*.png"):
@@ -162,3 +171,5 @@ def test_notebooks_on_a_real_corpus(shared_data, tmp_path_factory, notebook):
     assert not _errors(book)
     assert "SIMULATED" not in _text_outputs(book)
     assert list((out / "figures").glob(f"{notebook[:2]}-*.png"))
+    for svg in (out / "figures").glob(f"{notebook[:2]}-*.svg"):  # real data: no SIMULATED mark in the image
+        assert "SIMULATED" not in svg.read_text(encoding="utf-8"), svg.name

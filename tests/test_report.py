@@ -81,3 +81,98 @@ def test_the_page_is_filled_from_the_template(ingest_report):
     assert not re.search(r"\$(title|banner|notebooks|tables)\b", page)  # every placeholder filled
     assert page.count("<title>Demo report (SIMULATED corpus)</title>") == 1
     assert page.count('<table class="dataframe t">') == 13  # accounting, files, ..., date sources
+
+
+# --- the report as a document: contents, captions, events beside figures, fonts, JupyterLab as root ----
+
+def test_the_page_has_contents_and_names_its_fonts(ingest_report):
+    from analysis.report import FONT_STACK
+
+    page = (ingest_report / "index.html").read_text(encoding="utf-8")
+    toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
+    anchors = re.findall(r'href="#([^"]+)"', toc)
+    assert "ingestion" in anchors and "t-articles-per-language" in anchors
+    assert all(f'id="{a}"' in page for a in anchors)  # every entry leads somewhere
+    for font in ("Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "Nanum Gothic", "DejaVu Sans"):
+        assert font in FONT_STACK and font in page
+    assert "Hangul" in page and "Cyrillic" in page  # the page says which fonts it needs
+    assert "@font-face" not in page  # no Hangul in the demo's ingest tables, no glyphs embedded
+
+
+def test_figures_get_captions_and_their_events_beside_them(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis import plots
+    from analysis.demo import demo_events, load_demo
+    from analysis.report import _contents, _notebooks_html
+    from analysis.timeseries import attention_over_time
+    from analysis.workflow import Outputs
+
+    out = Outputs(tmp_path, "01", simulated=True)
+    fig, ax = plt.subplots(layout="constrained")
+    plots.plot_attention_over_time(attention_over_time(load_demo(300, random_state=1), freq="M"),
+                                   events=demo_events(), ax=ax)
+    out.figure(fig, "documents", caption="Documents per month. Every month present, zeros kept.")
+    fig, ax = plt.subplots(layout="constrained")
+    ax.bar(["a", "b"], [1, 2])
+    out.figure(fig, "bars")
+    plt.close("all")
+    run = {"notebook": "01-x", "title": "Explore", "html": "notebooks/01-x.html", "seconds": 1.0, "tables": [],
+           "figures": ["01-bars.png", "01-documents.png"]}
+    body = _notebooks_html(tmp_path, [run])
+    assert body.index('id="fig-01-documents"') < body.index('id="fig-01-bars"')  # in the order saved, not by name
+    documents = body[body.index('id="fig-01-documents"'):body.index('id="fig-01-bars"')]
+    assert "Figure 1. Documents per month." in documents and "Every month present, zeros kept" in documents
+    assert "n = " in documents and "Period: 2023-07-01 to" in documents and "SIMULATED data" in documents
+    events = documents[documents.index('<table'):documents.index("</table>")]
+    assert events.count("</tr>") == 1 + 16 and "Putin and Kim sign a partnership treaty" in events  # full labels
+    assert 'class="fig with-events"' in body and '<div class="fig" id="fig-01-bars">' in body  # no events, no table
+    assert "#fig-01-documents" in _contents(body)
+
+
+def test_notebook_pages_get_the_font_stack(tmp_path):
+    import nbformat
+
+    from analysis.notebooks import notebook_html
+    from analysis.report import NOTEBOOK_CSS
+
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 북한 и Россия\n\n| 출처 | СМИ |\n|--|--|\n| 연합뉴스 | ТАСС |")])
+    executed = tmp_path / "01-x.ipynb"
+    nbformat.write(book, str(executed))
+    page = notebook_html(executed, tmp_path / "01-x.html", css=NOTEBOOK_CSS).read_text(encoding="utf-8")
+    head = page[:page.index("</head>")]
+    assert "--jp-content-font-family" in head and "Noto Sans CJK KR" in head
+    assert "연합뉴스" in page and "ТАСС" in page
+
+
+def test_pages_carry_the_hangul_glyphs_they_show(tmp_path):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from analysis.report import with_hangul_glyphs
+
+    page = with_hangul_glyphs("<html><head><title>x</title></head><body><td>북한 и Россия</td></body></html>")
+    assert page == with_hangul_glyphs("<html><head><title>x</title></head><body><td>북한 и Россия</td></body></html>")
+    assert "unicode-range:U+1100-11FF" in page  # used for Hangul only, so Latin and Cyrillic keep their fonts
+    data = re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)
+    cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+    assert {ord("북"), ord("한")} <= set(cmap) and ord("국") not in cmap  # the page's syllables, no more
+
+
+def test_jupyterlab_gets_allow_root_only_as_root():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks", config.PROJECT_ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    assert tasks.lab_command("py", ["--no-browser"], root=True) == ["py", "-m", "jupyter", "lab", "--allow-root",
+                                                                    "--no-browser"]
+    assert "--allow-root" not in tasks.lab_command("py", [], root=False)
+    assert tasks.lab_command("py", ["--allow-root"], root=True).count("--allow-root") == 1
+    assert "lab" in tasks.EXTRAS
+
