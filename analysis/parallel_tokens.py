@@ -303,7 +303,7 @@ def tokenize_documents(X, *, concept_bridge: bool = True, glossary=None) -> list
     >>> docs = pd.DataFrame({"title": ["Duma ratifies the treaty"], "lead": [""],
     ...                      "text": ["Lawmakers voted.\nPeskov spoke."], "language": ["en"]})
     >>> tokenize_documents(docs)
-    [['@LOWER_HOUSE', '@RATIFY', '@TREATY', '@PARLIAMENT', 'vote', '@PESKOV', 'spoke']]
+    [['@STATE_DUMA', '@RATIFY', '@TREATY', '@PARLIAMENT', 'vote', '@PESKOV', 'spoke']]
     """
     heads, bodies = tokenize_fields(X, concept_bridge=concept_bridge, glossary=glossary)
     return [h + b for h, b in zip(heads, bodies)]
