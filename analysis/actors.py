@@ -47,6 +47,7 @@ RELATION_KINDS = {
     "capital_of": "capital", "part_of": "part of it", "leader_of": "leader", "official_of": "official",
     "government_of": "government", "military_of": "armed forces", "intelligence_of": "intelligence service",
     "state_company_of": "state company", "state_media_of": "state media", "agent_of": "acts for it",
+    "ruling_party_of": "party in power", "war_of": "its war",
 }
 
 
@@ -200,6 +201,43 @@ def alias_pattern(alias: str, language: str, not_followed_by=()) -> str:
         return f"(?<![{_HANGUL}]){core}{lookahead}"
     tail = r"\w*" if star else (r"(?:-?nya)?" if language == "id" else "")
     return rf"(?<![\w.]){core}{tail}(?![\w])" if not body.endswith(".") else rf"(?<![\w.]){core}{tail}"
+
+
+#: Particles a one-letter headline abbreviation may take ("北, 러에 퍼주고"; "북은").
+KOREAN_PARTICLES = ("에", "의", "와", "과", "는", "은", "도", "측", "로", "를", "가")
+
+
+def _korean_glued(a: str, letter: str, standalone: str, abbreviations: str) -> str:
+    """``a`` (the escaped ``letter``) inside a run of two or three abbreviations written without a dot
+    that holds a stand-alone one (北, 러: 북러, 러북, 북중러); the run stands alone or takes a particle
+    ("북러 협정", "북러는"). Runs of compound letters only (일한: "worked", 한우: "Korean beef") are words."""
+    classes = {"S": f"[{re.escape(standalone)}]", "L": f"[{re.escape(abbreviations)}]"}
+    end = f"(?:{'|'.join(KOREAN_PARTICLES)})?(?![{_HANGUL}])"
+    alternatives = []
+    for run in ("SL", "LS", "SLL", "LSL", "LLS"):
+        for i, kind in enumerate(run):
+            if kind == "S" and letter not in standalone:
+                continue
+            before = "".join(classes[k] for k in run[:i])
+            after = "".join(classes[k] for k in run[i + 1:])
+            alternatives.append(f"(?<=(?<![{_HANGUL}]){before}{a})(?={after}{end})")
+    return f"{a}(?:{'|'.join(dict.fromkeys(alternatives))})"
+
+
+def _korean_standalone(abbr: str, standalone: str, abbreviations: str) -> str:
+    """A one-letter abbreviation matched as a word of its own (러 파병), with a particle (러에), or glued
+    to other abbreviations (북러)."""
+    a = re.escape(abbr)
+    alone = f"(?<![{_HANGUL}]){a}(?=(?:{'|'.join(KOREAN_PARTICLES)})?(?![{_HANGUL}]))"
+    return f"(?:{alone}|{_korean_glued(a, abbr, standalone, abbreviations)})"
+
+
+def _korean_compound(abbr: str, standalone: str, abbreviations: str) -> str:
+    """A one-letter abbreviation matched next to a middle dot (한·미) or glued to other abbreviations (한미)."""
+    a = re.escape(abbr)
+    # the letter first, its context after: re skips positions without the letter cheaply
+    dotted = f"{a}(?:(?<=·{a})(?![{_HANGUL}])|(?<![{_HANGUL}]{a})(?=·))"
+    return f"(?:{dotted}|{_korean_glued(a, abbr, standalone, abbreviations)})"
 
 
 _PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])", "")  # the left boundaries; "": none before the first letter
@@ -357,7 +395,23 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         self._static_chains = {k: _one_per_target(_closure(k, self.relations_)) for k in registry if k not in self._dated}
         self.languages_ = sorted({lang for entry in registry.values() for lang in entry["aliases"]})
         self.patterns_ = {lang: self._compile(registry, lang, self.languages_) for lang in (*self.languages_, None)}
+        self.short_patterns_ = {lang: self._compile_short(registry, lang, self.languages_)
+                                for lang in (*self.languages_, None)}
         return self
+
+    @staticmethod
+    def _compile_short(registry: dict, language: str | None, all_languages=LANGUAGES):
+        """One pattern for the short forms (``short_forms``: Kim, Kimem) and their owners; a short form
+        followed by a capitalised word is part of another name (Kim Yo Jong)."""
+        languages = tuple(all_languages) if language is None else tuple(dict.fromkeys(("en", language)))
+        parts, owners = [], {}
+        for key, entry in registry.items():
+            forms = {(str(f), lang) for lang in languages for f in (entry.get("short_forms") or {}).get(lang, []) or []}
+            for form, lang in sorted(forms, key=lambda f: (-len(f[0]), f)):
+                group = f"s{len(owners)}"
+                owners[group] = key
+                parts.append(f"(?P<{group}>{alias_pattern(form, lang)}(?![\\s\\-‐]+[A-ZА-ЯЁ]))")
+        return (re.compile("|".join(parts)) if parts else None), owners
 
     @staticmethod
     def _compile(registry: dict, language: str | None, all_languages=LANGUAGES, factored: bool = True):
@@ -367,6 +421,9 @@ class ActorTagger(TransformerMixin, BaseEstimator):
         groups = {True: [], False: []}  # case-sensitive?
         owners: dict[str, str] = {}
         n = 0
+        standalone = "".join(sorted({a for entry in registry.values() for a in entry.get("korean_standalone", []) or []}))
+        abbreviations = "".join(sorted({a for entry in registry.values() for field in ("korean_standalone", "korean_compound")
+                                        for a in entry.get(field, []) or []}))
         for key, entry in registry.items():
             aliases = []
             for lang in languages:
@@ -382,14 +439,12 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                     group = f"g{n}"
                     n += 1
                     owners[group] = key
-                    groups[True].append((1, group, f"(?<![{_HANGUL}]){re.escape(abbr)}(?![{_HANGUL}])"))
+                    groups[True].append((1, group, _korean_standalone(abbr, standalone, abbreviations)))
                 for abbr in entry.get("korean_compound", []) or []:
                     group = f"g{n}"
                     n += 1
                     owners[group] = key
-                    a = re.escape(abbr)
-                    # the letter first, its context after: re skips positions without the letter cheaply
-                    groups[True].append((1, group, f"{a}(?:(?<=·{a})(?![{_HANGUL}])|(?<![{_HANGUL}]{a})(?=·))"))
+                    groups[True].append((1, group, _korean_compound(abbr, standalone, abbreviations)))
         compiled = []
         for case_sensitive, items in groups.items():
             if not items:
@@ -423,6 +478,36 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                 last_end = end
         return kept
 
+    def find_fields(self, fields: dict, language: str | None = None) -> dict:
+        """Mentions in each text of one document (``{field: text}``): those of :meth:`find`, plus the
+        short forms of the entities the document names in full ("Kimem" where it names Kim Dzong Un).
+
+        Examples
+        --------
+        >>> tagger = ActorTagger().fit()
+        >>> found = tagger.find_fields({"title": "Putin spotkał się z Kimem", "text": "Kim Dzong Un przyjechał."}, "pl")
+        >>> [(f, k) for _, _, k, f in found["title"]]
+        [('Putin', 'PUTIN'), ('Kimem', 'KIM_JONG_UN')]
+        """
+        check_is_fitted(self, "patterns_")
+        return self._find_fields(fields, language)
+
+    def _find_fields(self, fields: dict, language: str | None) -> dict:
+        found = {field: self._find(text, language) for field, text in fields.items()}
+        pattern, owners = self.short_patterns_[language if language in self.short_patterns_ else None]
+        named = {span[2] for spans in found.values() for span in spans}
+        if pattern is None or not named & set(owners.values()):
+            return found
+        for field, text in fields.items():
+            if not isinstance(text, str):
+                continue
+            taken = found[field]
+            extra = [(m.start(), m.end(), owners[m.lastgroup], m.group(0)) for m in pattern.finditer(text)
+                     if owners[m.lastgroup] in named and not any(s < m.end() and m.start() < e for s, e, _, _ in taken)]
+            if extra:
+                found[field] = sorted(taken + extra)
+        return found
+
     def _implied(self, actor: str, when) -> list[tuple[Relation, ...]]:
         """The chains of relations from ``actor`` holding on ``when``, one per entity reached."""
         if actor in self._static_chains:
@@ -432,8 +517,8 @@ class ActorTagger(TransformerMixin, BaseEstimator):
     def _document_mentions(self, fields: dict, language, when):
         """``(actor, field, start, end, text, via, relation, link)`` for every mention of one document:
         the direct ones, then (with ``include_implied``) those a mention stands for, on the same span."""
-        for field, text in fields.items():
-            for start, end, actor, found in self._find(text, language):
+        for field, spans in self._find_fields(fields, language).items():
+            for start, end, actor, found in spans:
                 yield actor, field, start, end, found, actor, "", ""
                 if self.include_implied:
                     for chain in self._implied(actor, when):

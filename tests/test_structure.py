@@ -22,7 +22,7 @@ MAX_MODULE_SHARE = 0.10
 #: imports inside functions count. Within a layer, the import graph must still have no cycle.
 LAYERS: list[set[str]] = [
     {"", "config"},                                                  # the package's version, every path
-    {"dates", "text", "registry"},                                   # rules and data files
+    {"dates", "text", "sentences", "registry"},                      # rules and data files
     {"readers.base", "readers.delimited", "readers.jsonfile", "readers.parquet", "readers.folder", "readers.pages",
      "readers.feeds", "readers"},                                                   # file formats -> raw chunks
     {"corpus"},                                                      # the schema and its report

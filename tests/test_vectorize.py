@@ -96,11 +96,18 @@ def test_counts_made_in_the_workers_match_scikit_learn(demo, n_jobs, params):
     heads, bodies = tokenize_fields(fit, n_jobs=1)
     reference.fit([h + b for h, b in zip(heads, bodies)] if body_weight else heads)
 
+    from scipy import sparse
+
+    # the shared actor and concept tokens weigh bridge_weight (2 by default), rows normalised again
+    scale = np.where([n.startswith("@") for n in reference.get_feature_names_out()], 2.0, 1.0).astype(np.float32)
+
     def weigh(frame):
         heads, bodies = tokenize_fields(frame, n_jobs=1)
         if not body_weight:
-            return reference.transform(heads)
-        return normalize(normalize(reference.transform(heads)) + body_weight * normalize(reference.transform(bodies)))
+            plain = reference.transform(heads)
+        else:
+            plain = normalize(normalize(reference.transform(heads)) + body_weight * normalize(reference.transform(bodies)))
+        return normalize(plain @ sparse.diags(scale), copy=False).astype(np.float32)
 
     assert list(ours.get_feature_names_out()) == list(reference.get_feature_names_out())
     assert (X != weigh(fit)).nnz == 0 and (Y != weigh(new)).nnz == 0  # bit for bit
@@ -158,7 +165,7 @@ def test_glossary_terms_do_not_collide():
     for concept, entry in load_concept_glossary().items():
         for language, terms in entry["terms"].items():
             for term in terms:
-                key = (language, tuple(words(str(term), language)))
+                key = (language, tuple(words(str(term), language, keep_stop=True)))
                 if key[1] and owners.setdefault(key, concept) != concept:
                     clashes.append((term, language, owners[key], concept))
     assert not clashes
@@ -173,6 +180,20 @@ def test_glossary_terms_do_not_collide():
 def test_glossary_maps_inflected_forms_in_each_language(text, language, concepts):
     tokens = set(MultilingualTokenizer()(text, language))
     assert concepts <= tokens
+
+
+@pytest.mark.parametrize("text, language, concept, absent", [
+    # a multi-word term keeps its stop words: "lower house", not "house"; "first time", not "time"
+    ("The lower house ratified the treaty", "en", "@LOWER_HOUSE", "New Houses Built in Pyongyang"),
+    ("For the first time, the treaty was published", "en", "@FIRST_TIME", "It is time to act"),
+    ("Kim toured the Far East", "en", "@FAR_EAST", "East of Kursk, shelling went on"),
+    ("Interest rates rose again", "en", "@INTEREST_RATE", "The rate of fire rose"),
+    ("Kim mengunjungi Timur Jauh Rusia", "id", "@FAR_EAST", "Banjir melanda Jakarta Timur"),
+])
+def test_a_multi_word_term_never_shrinks_to_one_broad_word(text, language, concept, absent):
+    tokenize = MultilingualTokenizer()
+    assert concept in tokenize(text, language)
+    assert concept not in tokenize(absent, language)
 
 
 @pytest.mark.parametrize("text, language, calendar", [
