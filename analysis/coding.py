@@ -159,7 +159,9 @@ def draw_coding_sample(corpus: pd.DataFrame, n: int, *, by=STRATA, freq: str = "
         raise ValueError(f"n={n} is larger than the corpus ({len(corpus)} documents): ask for at most "
                          f"{len(corpus)}, or code every document")
     strata, skipped = _stratum_columns(corpus, by, freq)
-    keys = strata.astype(str).fillna(MISSING) if len(strata.columns) else pd.DataFrame({"stratum": ["all"] * len(corpus)})
+    keys = strata.astype(str).fillna(MISSING)
+    if not len(keys.columns):  # no stratum present: a simple random sample
+        keys = pd.DataFrame({"stratum": ["all"] * len(corpus)})
     groups = keys.groupby(list(keys.columns), sort=True).indices
     names = list(groups)
     sizes = np.array([len(groups[name]) for name in names])
@@ -300,7 +302,8 @@ def _write_coding_sheet_xlsx(ws, table: pd.DataFrame, frame_ids: list[str]) -> N
     first = get_column_letter(table.columns.get_loc(frame_ids[0]) + 1)
     last = get_column_letter(table.columns.get_loc(frame_ids[-1]) + 1)
     check = DataValidation(type="list", formula1='"1,0"', allow_blank=True, showErrorMessage=True,
-                           errorTitle="1 or 0", error="1: the unit uses the frame; 0: it does not; blank: cannot decide")
+                           errorTitle="1 or 0",
+                           error="1: the unit uses the frame; 0: it does not; blank: cannot decide")
     check.add(f"{first}2:{last}{max(len(table), 1) + 1}")
     ws.add_data_validation(check)
 
@@ -360,7 +363,8 @@ def write_coding_sheet(sample: pd.DataFrame, frames, path, *, coder: str | None 
     >>> sample = pd.DataFrame({"unit_id": ["U1"], "doc_id": ["d1"], "title": ["Путин и Ким"], "text": ["..."]})
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     sheet = write_coding_sheet(sample, ["conflict", "economic"], Path(folder) / "kim.csv", coder="kim")
-    ...     print(pd.read_csv(sheet, encoding="utf-8-sig").columns.tolist()[-4:], sheet.with_suffix(".instructions.md").exists())
+    ...     columns = pd.read_csv(sheet, encoding="utf-8-sig").columns.tolist()
+    ...     print(columns[-4:], sheet.with_suffix(".instructions.md").exists())
     ['text', 'conflict', 'economic', 'notes'] True
     """
     rows = _frame_rows(frames)
@@ -373,7 +377,8 @@ def write_coding_sheet(sample: pd.DataFrame, frames, path, *, coder: str | None 
     table = _sheet_table(sample, frame_ids, coder, int(text_chars))
     if path.suffix.lower() == ".csv":
         table.to_csv(path, index=False, encoding="utf-8-sig")
-        path.with_suffix(".instructions.md").write_text(_instructions_markdown(frames, rows, frame_ids), encoding="utf-8")
+        notes = _instructions_markdown(frames, rows, frame_ids)
+        path.with_suffix(".instructions.md").write_text(notes, encoding="utf-8")
         return path
     from openpyxl import Workbook
 
@@ -523,7 +528,8 @@ def read_coding_sheets(paths, frames) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
-    >>> sample = pd.DataFrame({"unit_id": ["U1", "U2"], "doc_id": ["d1", "d2"], "title": ["북러 정상회담", "Саммит"]})
+    >>> sample = pd.DataFrame({"unit_id": ["U1", "U2"], "doc_id": ["d1", "d2"],
+    ...                        "title": ["북러 정상회담", "Саммит"]})
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     sheet = write_coding_sheet(sample, ["conflict"], Path(folder) / "kim.csv")
     ...     filled = pd.read_csv(sheet, encoding="utf-8-sig").assign(conflict=["yes", None])
