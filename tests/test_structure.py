@@ -31,7 +31,7 @@ LAYERS: list[set[str]] = [
     {"actors", "tokens", "parallel_tokens", "vectorize", "embed"},   # text -> mentions, tokens, vectors
     {"query", "kwic", "store"},                                      # finding documents
     {"timeseries"},                                                  # the period grid
-    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding"},  # per-document analyses, hand coding
+    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding", "frame_trends"},  # per-document analyses, hand coding
     {"plots", "exercises"},                                          # charts and classroom checks
     {"workflow", "notebooks"},                                       # what notebooks share
     {"report", "__main__"},                                          # the report and the command line
