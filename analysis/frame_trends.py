@@ -266,7 +266,7 @@ def _fit_effects(y: np.ndarray, design: pd.DataFrame, confidence: float) -> pd.D
 
 
 def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", periods=None, reference=None,
-                  confidence: float = 0.95) -> pd.DataFrame:
+                  min_total: int = MIN_TOTAL, confidence: float = 0.95) -> pd.DataFrame:
     """Effects of outlet group (and period) on each frame: a logistic model per frame, in percentage points.
 
     For each frame, ``frame ~ group [+ period]`` is fitted by maximum likelihood (statsmodels
@@ -286,6 +286,9 @@ def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", 
         before and from it) to ask "did it change after ...?". None: group only.
     reference : optional
         The reference group; default the largest.
+    min_total : int, default=MIN_TOTAL
+        Groups and periods with fewer documents are left out of the model (``attrs["left_out"]``
+        lists them): two documents of one outlet group would make every frame inestimable.
     confidence : float, default=0.95
 
     Returns
@@ -311,6 +314,12 @@ def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", 
         data["period"] = _period_labels(corpus["published"], periods)
         terms["period"] = None
     data = data.dropna()
+    left_out = []
+    for term in terms:  # levels too small to estimate anything about
+        counts = data[term].value_counts()
+        small = counts.index[counts < min_total].tolist()
+        left_out += [f"{term} {level!r} ({counts[level]} documents)" for level in small]
+        data = data[~data[term].isin(small)]
     for term in terms:
         counts = data[term].value_counts()
         terms[term] = str(counts.index[0]) if term == "period" else str(reference or counts.index[0])
@@ -332,5 +341,5 @@ def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", 
                          "low": 100 * values["low"], "high": 100 * values["high"], "p": values["p"], "n": len(y),
                          "note": f"against {terms[term]}"})
     out = pd.DataFrame(rows, columns=["frame", "term", "level", "effect", "low", "high", "p", "n", "note"])
-    out.attrs.update(reference=terms, confidence=confidence)
+    out.attrs.update(reference=terms, confidence=confidence, left_out=left_out)
     return out

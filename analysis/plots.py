@@ -667,6 +667,77 @@ def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: s
     return _finish(ax)
 
 
+def plot_frames_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "share", hue: str = "frame",
+                          frames=None, events: pd.DataFrame | None = None, min_total: int | None = None, ax=None, **kw):
+    """The share of documents with each frame per period (%), with its interval as a band.
+
+    ``data`` is :func:`analysis.frame_trends.frames_over_time` output; ``y="corrected"`` draws the
+    shares corrected for misclassification (with ``corrected_low``/``corrected_high``). The rules of
+    every share chart: periods under ``min_total`` documents hollow grey and not joined, no band
+    there; partial edge periods hollow; periods without documents left out; events marked.
+    """
+    ax = _axes(ax)
+    low, high = ("low", "high") if y == "share" else (f"{y}_low", f"{y}_high")
+    names = list(dict.fromkeys(data[hue])) if frames is None else list(frames)
+    word, notes = _period_word(data), []
+    for name, colour in zip(names, palette(len(names))):
+        part = data[data[hue] == name].sort_values(x).assign(share=lambda t: t[y])
+        part.attrs = dict(data.attrs)
+        values, note = _draw_shares(ax, part, x, colour, str(name).replace("_", " "), min_total, word, **kw)
+        notes.append(note)
+        ok = ~np.isnan(values)
+        ax.fill_between(part[x], np.where(ok, part[low] * 100, np.nan), np.where(ok, part[high] * 100, np.nan),
+                        color=colour, alpha=0.18, linewidth=0, step=None)
+        edge = part["partial"].to_numpy(dtype=bool) & ok
+        if edge.any():
+            ax.plot(part[x][edge], values[edge], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
+                    markeredgecolor=colour, zorder=3)
+    ax.set_ylabel(f"with the frame ({'corrected ' if y != 'share' else ''}% of the {word}'s documents)")
+    ax.set_xlabel("period start (UTC)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)
+    _date_axis(ax)
+    legend = add_events(ax, events)
+    confidence = data.attrs.get("confidence", 0.95)
+    partial = int(data.drop_duplicates(x)["partial"].sum())
+    caption(ax, f"{len(names)} frames; bands: {confidence:.0%} bootstrap intervals ({data.attrs.get('n_boot', 1000):,} "
+                f"resamples of each {word}'s documents)" + notes[0]
+                + (f"; {partial} partial {word}(s) at the edges hollow" if partial else "")
+                + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
+                + _events_note(legend))
+    return _finish(ax)
+
+
+def plot_frame_differences(data: pd.DataFrame, *, x: str = "diff", y: str = "group", hue: str = "frame", ax=None,
+                           **kw):
+    """Each group's difference from the reference group, per frame, in percentage points with its interval.
+
+    ``data`` is :func:`analysis.frame_trends.frames_by_group` output. Groups under the minimum
+    number of documents carry no difference and are listed in the caption instead of drawn.
+    """
+    ax = _axes(ax)
+    reference = data.attrs.get("reference")
+    shown = data[data["reliable"] & (data[y] != reference)]
+    frames_ = list(dict.fromkeys(shown[hue]))
+    groups = sorted(shown[y].unique())
+    step = 0.8 / max(len(frames_), 1)
+    for i, (frame, colour) in enumerate(zip(frames_, palette(len(frames_)))):
+        part = shown[shown[hue] == frame].set_index(y).reindex(groups)
+        where = np.arange(len(groups)) + (i - (len(frames_) - 1) / 2) * step
+        ax.errorbar(part[x], where, xerr=[part[x] - part["diff_low"], part["diff_high"] - part[x]], fmt="o",
+                    color=colour, markersize=4, capsize=2, linewidth=1.1, label=str(frame).replace("_", " "), **kw)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(np.arange(len(groups)), groups)
+    ax.set_xlabel(f"difference from {reference} (percentage points)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)
+    small = sorted(set(data.loc[~data["reliable"], y]))
+    caption(ax, f"dots: share of the group's documents with the frame minus {reference}'s; bars: "
+                f"{data.attrs.get('confidence', 0.95):.0%} bootstrap intervals; n = "
+                + ", ".join(f"{g} {int(t):,}" for g, t in data.drop_duplicates(y)[[y, "total"]].values)
+                + (f"; not drawn (too few documents): {', '.join(map(str, small))}" if small else ""))
+    return _finish(ax)
+
+
 #: The mark a figure of the simulated demo corpus carries inside the image (``gid="simulated-mark"``).
 SIMULATED_MARK = "SIMULATED DATA – not real reporting"
 

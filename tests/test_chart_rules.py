@@ -81,8 +81,15 @@ BUILDERS = {
     "counts_over_time": lambda c, r, f: timeseries.counts_over_time(c, by="outlet", freq=f),
     "actor_cooccurrence_over_time": lambda c, r, f: timeseries.actor_cooccurrence_over_time(c, freq=f, top=3),
     "independent_origins_per_day": _origins,
+    "frames_over_time": lambda c, r, f: _frames_table(c, r, f),
 }
-GROUP_COLUMNS = ("outlet", "group", "cluster", "value", "pair")
+GROUP_COLUMNS = ("outlet", "group", "cluster", "value", "pair", "frame")
+
+
+def _frames_table(corpus, relevant, freq):
+    from analysis.frame_trends import frames_over_time
+
+    return frames_over_time(corpus, _frames(corpus, relevant), freq=freq, n_boot=100)
 
 
 def test_every_table_over_time_in_the_package_is_checked_here():
@@ -260,9 +267,38 @@ def _chart_pairs(corpus, relevant, freq, ax):
     return table
 
 
+def _frames(corpus, relevant):
+    text = corpus["title"].fillna("") + " " + corpus["text"].fillna("")
+    return pd.DataFrame({"relevant": np.asarray(relevant, dtype=int),
+                         "nuclear": text.str.contains("nuclear|ядерн|핵|nuklir", case=False).astype(int)})
+
+
+def _chart_frames(corpus, relevant, freq, ax):
+    table = _frames_table(corpus, relevant, freq)
+    plots.plot_frames_over_time(table, ax=ax)
+    return table
+
+
+@pytest.mark.parametrize("freq", ["W", "M"])
+def test_frame_shares_obey_the_share_rules(real, freq):
+    """Frames over time: small periods not joined and without a band, partial ones hollow, in the caption."""
+    name, corpus, relevant = real
+    fig, ax = plt.subplots()
+    table = _chart_frames(corpus, relevant, freq, ax)
+    first = table[table["frame"] == "relevant"].sort_values("period_start")
+    joined = np.asarray(ax.get_lines()[0].get_ydata(), dtype=float)
+    small = (first["total"] < timeseries.MIN_TOTAL).to_numpy()
+    assert np.isnan(joined[small]).all() and not np.isnan(joined[~small]).any()
+    hollow = {matplotlib.dates.num2date(x).replace(tzinfo=None) for x, _ in _hollow(ax)}
+    shown_partial = set(first.loc[first["partial"] & (first["total"] > 0), "period_start"])
+    assert {pd.Timestamp(p).to_pydatetime() for p in shown_partial} <= hollow
+    assert ("partial" in _caption(ax)) == bool(first["partial"].any()) and "bootstrap intervals" in _caption(ax)
+    plt.close(fig)
+
+
 CHARTS = {"plot_attention_over_time": _chart_attention, "plot_counts_over_time": _chart_counts,
           "plot_clusters_over_time": _chart_clusters, "plot_independent_origins": _chart_origins,
-          "plot_actor_cooccurrence": _chart_pairs}
+          "plot_actor_cooccurrence": _chart_pairs, "plot_frames_over_time": _chart_frames}
 
 
 def _partial_starts(table):
