@@ -207,10 +207,11 @@ def alias_pattern(alias: str, language: str, not_followed_by=()) -> str:
 KOREAN_PARTICLES = ("에", "의", "와", "과", "는", "은", "도", "측", "로", "를", "가")
 
 
-def _korean_glued(a: str, letter: str, standalone: str, abbreviations: str) -> str:
-    """``a`` (the escaped ``letter``) inside a run of two or three abbreviations written without a dot
-    that holds a stand-alone one (北, 러: 북러, 러북, 북중러); the run stands alone or takes a particle
-    ("북러 협정", "북러는"). Runs of compound letters only (일한: "worked", 한우: "Korean beef") are words."""
+def _korean_glued(a: str, letter: str, standalone: str, abbreviations: str) -> list[str]:
+    """Lookarounds (to follow the escaped letter ``a``) for ``letter`` inside a run of two or three
+    abbreviations written without a dot that holds a stand-alone one (北, 러: 북러, 러북, 북중러); the run
+    stands alone or takes a particle ("북러 협정", "북러는"). Runs of compound letters only (일한: "worked",
+    한우: "Korean beef") are words."""
     classes = {"S": f"[{re.escape(standalone)}]", "L": f"[{re.escape(abbreviations)}]"}
     end = f"(?:{'|'.join(KOREAN_PARTICLES)})?(?![{_HANGUL}])"
     alternatives = []
@@ -221,23 +222,23 @@ def _korean_glued(a: str, letter: str, standalone: str, abbreviations: str) -> s
             before = "".join(classes[k] for k in run[:i])
             after = "".join(classes[k] for k in run[i + 1:])
             alternatives.append(f"(?<=(?<![{_HANGUL}]){before}{a})(?={after}{end})")
-    return f"{a}(?:{'|'.join(dict.fromkeys(alternatives))})"
+    return list(dict.fromkeys(alternatives))
 
 
 def _korean_standalone(abbr: str, standalone: str, abbreviations: str) -> str:
     """A one-letter abbreviation matched as a word of its own (러 파병), with a particle (러에), or glued
-    to other abbreviations (북러)."""
+    to other abbreviations (북러). The letter comes first, its context after: the tagger's factored
+    pattern skips positions without the letter cheaply."""
     a = re.escape(abbr)
-    alone = f"(?<![{_HANGUL}]){a}(?=(?:{'|'.join(KOREAN_PARTICLES)})?(?![{_HANGUL}]))"
-    return f"(?:{alone}|{_korean_glued(a, abbr, standalone, abbreviations)})"
+    alone = f"(?<=(?<![{_HANGUL}]){a})(?=(?:{'|'.join(KOREAN_PARTICLES)})?(?![{_HANGUL}]))"
+    return f"{a}(?:{'|'.join([alone] + _korean_glued(a, abbr, standalone, abbreviations))})"
 
 
 def _korean_compound(abbr: str, standalone: str, abbreviations: str) -> str:
-    """A one-letter abbreviation matched next to a middle dot (한·미) or glued to other abbreviations (한미)."""
+    """A one-letter abbreviation matched next to a middle dot (한·미) or glued to a stand-alone one (한러)."""
     a = re.escape(abbr)
-    # the letter first, its context after: re skips positions without the letter cheaply
-    dotted = f"{a}(?:(?<=·{a})(?![{_HANGUL}])|(?<![{_HANGUL}]{a})(?=·))"
-    return f"(?:{dotted}|{_korean_glued(a, abbr, standalone, abbreviations)})"
+    dotted = [f"(?<=·{a})(?![{_HANGUL}])", f"(?<![{_HANGUL}]{a})(?=·)"]
+    return f"{a}(?:{'|'.join(dotted + _korean_glued(a, abbr, standalone, abbreviations))})"
 
 
 _PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])", "")  # the left boundaries; "": none before the first letter
