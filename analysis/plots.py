@@ -649,20 +649,45 @@ def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "
 
 
 def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "pair",
-                            events: pd.DataFrame | None = None, ax=None, **kw):
-    """Documents naming both actors of each pair, per period."""
+                            partial: str = "partial", events: pd.DataFrame | None = None, ax=None, **kw):
+    """Documents naming both actors of each pair, per period; the study's pairs first, drawn thicker.
+
+    ``data`` is :func:`analysis.timeseries.actor_cooccurrence_over_time` output: every period,
+    zeros kept. Partial periods at the edges are hollow, as in every chart over time (a month the
+    corpus covers for ten days is not a fall). The caption gives the study pairs' n, the number of
+    periods and the rule that chose the other pairs.
+    """
     ax = _axes(ax)
-    pairs = data.groupby(hue)[y].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    totals = data.groupby(hue)[y].sum()
+    study = data.loc[data["study"].astype(bool), hue].drop_duplicates().tolist() if "study" in data else []
+    others = [p for p in totals.sort_values(ascending=False, kind="stable").index if p not in study]
+    pairs = study + others
     for pair, colour in zip(pairs, palette(len(pairs))):
         part = data[data[hue] == pair].sort_values(x)
-        ax.plot(part[x], part[y], color=colour, linewidth=1.2, label=pair, **kw)
-    ax.set_ylabel(f"documents naming both, per {_period_word(data)}")
+        mine = pair in study
+        ax.plot(part[x], part[y], color=colour, linewidth=2.2 if mine else 1.2, zorder=2.2 if mine else 2,
+                label=f"{pair} (study pair)" if mine else pair, **kw)
+        edge = part[partial].to_numpy(dtype=bool) if partial in part else np.zeros(len(part), dtype=bool)
+        if edge.any():
+            ax.plot(part[x][edge], part[y][edge], linestyle="none", marker="o", markersize=5,
+                    markerfacecolor="white", markeredgecolor=colour, zorder=3)
+    word = _period_word(data)
+    ax.set_ylabel(f"documents naming both, per {word}")
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     _date_axis(ax)
     legend = add_events(ax, events)
-    caption(ax, f"{len(pairs)} actor pairs; counts are documents, a document can count for several pairs"
+    periods = data[x].nunique()
+    edges = data.loc[data[partial].astype(bool), x].nunique() if partial in data else 0
+    caption(ax, "; ".join([f"n = {int(totals[p]):,} documents naming {p}" for p in study]
+                          + [f"{len(pairs)} actor pairs in {periods} {word}s (zeros kept)"])
+                + (f"; {edges} partial {word}(s) at the edges hollow" if edges else "")
+                + ("; the study's pair" + ("s" if len(study) > 1 else "") + " always drawn, the others the most frequent"
+                   if study else "; the most frequent pairs")
+                + " of distinct actors (never an actor with its own capital, leader or army); "
+                  "a document counts for every pair it names"
+                + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
     return _finish(ax)
 

@@ -334,7 +334,7 @@ def _render(run: _ReportRun) -> Path:
         _table_html(tables["counts_by_month"], "Articles per month (UTC, all rows)"),
         _table_html(tables["counts_by_month_without_duplicates"], "Articles per month, exact duplicates counted once"),
         _table_html(tables["independent_origins_per_day"].sort_values("articles", ascending=False).head(15),
-                    "Busiest days: raw articles beside independent reports (duplicate groups, one per wire origin)"),
+                    "Busiest days: raw articles beside independent reports (duplicate groups; rewrites of a wire once)"),
         _table_html(tables["wire_origins"], "Wire origin of each article (credits, datelines, copies)"),
         _table_html(tables["relevance_by_language"], "Documents about the Russia-North Korea relationship, by language"),
         _table_html(tables["counts_by_outlet"], "Articles per outlet"),
