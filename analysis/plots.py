@@ -319,7 +319,9 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
     The numbers are laid out by :class:`EventMarkers` when the figure is drawn. Returns the compact
     legend lines for the caption (``"7 2024-06-19 Putin and Kim sign a partnersh…"``); the full
     labels are in the ``EventMarkers``' ``table``, which :class:`analysis.workflow.Outputs` writes
-    beside the figure for the report.
+    beside the figure for the report. Events of the timeline outside the axes' dates are counted in
+    the last line, and a timeline with none inside says so: a chart without markers must not read
+    as a period without events when the timeline simply covers other years.
 
     Examples
     --------
@@ -330,24 +332,33 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
     >>> _ = ax.plot(pd.to_datetime(["2024-01-01", "2024-12-31"]), [0, 1])
     >>> add_events(ax, pd.DataFrame({"date": ["2024-06-19"], "label": ["Treaty signed"]}))
     ['1 2024-06-19 Treaty signed']
+    >>> add_events(ax, pd.DataFrame({"date": ["2023-09-13", "2025-04-28"], "label": ["Summit", "Troops"]}))
+    ['none of the 2 events of the timeline (2023-09-13 to 2025-04-28) falls in this period']
     >>> plt.close(fig)
     """
     import matplotlib.dates as mdates
 
-    table = event_table(events, date=date, label=label)
-    if not len(table):
+    timeline = event_table(events, date=date, label=label)
+    if not len(timeline):
         return []
     low, high = ax.get_xlim()
-    xs = mdates.date2num(table["when"])
-    table = table[(xs >= low) & (xs <= high)].reset_index(drop=True)
+    xs = mdates.date2num(timeline["when"])
+    table = timeline[(xs >= low) & (xs <= high)].reset_index(drop=True)
     xs = mdates.date2num(table["when"])
     table["number"] = np.arange(1, len(table) + 1)
     for x in xs:
         ax.axvline(x, color="#555555", linestyle="--", linewidth=0.7, zorder=0)
     ax.add_artist(EventMarkers(ax, xs, table[["number", "date", "label"]]))
     ax.set_xlim(low, high)
-    return [f"{n} {d} {textwrap.shorten(t, EVENT_LABEL_CHARS, placeholder='…')}"
-            for n, d, t in zip(table["number"], table["date"], table["label"])]
+    lines = [f"{n} {d} {textwrap.shorten(t, EVENT_LABEL_CHARS, placeholder='…')}"
+             for n, d, t in zip(table["number"], table["date"], table["label"])]
+    outside = len(timeline) - len(table)
+    if not lines:
+        return [f"none of the {outside} events of the timeline ({timeline['date'].iloc[0]} to "
+                f"{timeline['date'].iloc[-1]}) falls in this period"]
+    if outside:
+        lines[-1] += f"; {outside} more of the timeline outside this period"
+    return lines
 
 
 def _period_flags(data: pd.DataFrame, index: pd.Index, min_total: int | None = None) -> pd.DataFrame:

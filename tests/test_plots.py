@@ -214,6 +214,7 @@ def test_markers_on_a_real_corpus_keep_to_the_events_in_its_period(kcna_weekly, 
     assert len(boxes) == expected and not _overlaps(boxes)
     caption = next(t.get_text() for t in ax.texts if t.get_gid() == "caption")
     assert caption.count(" · ") == expected - 1  # a compact legend: one short entry per event
+    assert caption.endswith(f"; {len(real_timeline) - expected} more of the timeline outside this period")
     plt.close(fig)
 
 
