@@ -131,8 +131,9 @@ def surface_form(term: str, texts, language: str | None, *, glossary=None, fallb
     if language == "ko" and key is None:
         return term
     pattern = term_pattern(term, language, glossary=glossary)
-    if key is None and language not in ("ko", "id") and len(term) > 3:
-        # a Snowball stem is not always a prefix of its words (ministri <- ministry): look a little shorter
+    if key is None and language not in ("ko", "id") and len(term) >= 3:
+        # a Snowball stem is not always a prefix of its words (ministri <- ministry, spi <- spy): look a little
+        # shorter; every form found is tokenised again below, so "sp" finding "space" does no harm
         pattern = re.compile(rf"(?<!\w){re.escape(term[:-1])}[\w\-']*", re.IGNORECASE)
     forms: Counter = Counter()
     if pattern is not None:

@@ -169,6 +169,12 @@ def _inherit_from_groups(origins: pd.DataFrame, groups: pd.DataFrame) -> pd.Data
 def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, origins: pd.DataFrame) -> pd.DataFrame:
     """Per day (UTC): raw articles, independent reports (duplicate groups) and distinct wire origins.
 
+    An independent report is a near-duplicate group, with one exception: articles taken from a wire
+    (a credit, a dateline, a copy or shared figures, in another outlet) count once per wire and
+    day, as rewrites of its report. A wire's own articles (its dateline on its own site: Yonhap's
+    ``(서울=연합뉴스)`` on yna.co.kr) are reports in their own right, each group once: a wire
+    files dozens of distinct stories a day.
+
     Days come from the period grid (:func:`analysis.timeseries.counts_by_period`): every day
     between the first and the last dated article, days without articles as zeros, so a line
     never joins across empty weeks. Articles without a date are left out and counted in the
@@ -187,10 +193,18 @@ def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, orig
     >>> origins = pd.DataFrame({"doc_id": ["a", "b", "c"], "wire_origin": [None, None, "kcna"]})
     >>> independent_origins_per_day(docs, groups, origins)[["articles", "independent_reports"]].values.tolist()
     [[2, 1], [0, 0], [0, 0], [1, 1]]
+    >>> wire = docs.assign(outlet_domain="yna.co.kr", published=pd.Timestamp("2024-06-19", tz="UTC"))
+    >>> stories = pd.DataFrame({"doc_id": ["a", "b", "c"], "dup_group": ["a", "b", "c"]})
+    >>> from_wire = pd.DataFrame({"doc_id": ["a", "b", "c"], "wire_origin": "yonhap"})
+    >>> independent_origins_per_day(wire, stories, from_wire)["independent_reports"].tolist()  # three stories
+    [3]
+    >>> independent_origins_per_day(wire.assign(outlet_domain="chosun.com"), stories, from_wire)["independent_reports"].tolist()
+    [1]
     """
     from .timeseries import counts_by_period
 
-    frame = corpus[["doc_id", "published"]].merge(groups[["doc_id", "dup_group"]], on="doc_id") \
+    columns = ["doc_id", "published"] + (["outlet_domain"] if "outlet_domain" in corpus else [])
+    frame = corpus[columns].merge(groups[["doc_id", "dup_group"]], on="doc_id") \
         .merge(origins[["doc_id", "wire_origin"]], on="doc_id")
     dated = frame["published"].notna()
     if not dated.any():  # no coverage with a date: no days to show
@@ -201,9 +215,7 @@ def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, orig
     grid = counts_by_period(frame, np.ones(len(frame), dtype=bool), freq="D")
     frame = frame[dated].copy()
     frame["day"] = frame["published"].dt.tz_convert("UTC").dt.floor("D").dt.tz_localize(None)
-    # a report is independent when it is the first of its group; wire-based reports count once per wire
-    frame["report"] = np.where(frame["wire_origin"].notna(), "wire:" + frame["wire_origin"].fillna(""),
-                               "group:" + frame["dup_group"])
+    frame["report"] = _report_keys(frame)
     per_day = frame.groupby("day").agg(duplicate_groups=("dup_group", "nunique"),
                                        independent_reports=("report", "nunique"))
     days = pd.Index(grid["period_start"], name="day")
@@ -212,6 +224,35 @@ def independent_origins_per_day(corpus: pd.DataFrame, groups: pd.DataFrame, orig
     result["partial"] = grid["partial"].to_numpy()
     result.attrs.update(undated=grid.attrs["undated"], freq="D")
     return result
+
+
+def _report_keys(frame: pd.DataFrame) -> pd.Series:
+    """The independent report each dated article counts for that day (missing: a rewrite already counted).
+
+    One key per duplicate group and day, so there are never more reports than groups: a group with
+    a wire's own article is its own report; a group taken from a wire (a credit, a copy, shared
+    figures in another outlet) is that wire's report of the day, and counts nothing more when the
+    wire's own reports of the day are in the corpus (it rewrites one of them); any other group is
+    a report.
+    """
+    own_domain = frame["wire_origin"].map(WIRE_DOMAINS)
+    own = own_domain.eq(frame["outlet_domain"]).fillna(False).astype(bool) if "outlet_domain" in frame \
+        else pd.Series(False, index=frame.index)
+    taken = frame["wire_origin"].notna() & ~own
+    cells = frame.assign(own=own, taken_from=frame["wire_origin"].where(taken))
+    per_group = cells.groupby(["day", "dup_group"], sort=False).agg(own=("own", "any"), wire=("taken_from", "first"))
+    per_group = per_group.reset_index()
+    own_wires = set(zip(cells.loc[own, "day"], cells.loc[own, "wire_origin"]))
+    keys = []
+    for day, group, has_own, wire in per_group[["day", "dup_group", "own", "wire"]].itertuples(index=False):
+        if has_own or not isinstance(wire, str):
+            keys.append(f"group:{group}")
+        else:
+            keys.append(None if (day, wire) in own_wires else f"wire:{wire}")
+    per_group["report"] = pd.Series(keys, index=per_group.index, dtype="str")
+    merged = cells[["day", "dup_group"]].merge(per_group[["day", "dup_group", "report"]], on=["day", "dup_group"],
+                                               how="left")
+    return pd.Series(merged["report"].to_numpy(), index=frame.index)
 
 
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,3}(?:[ .,\u00a0]\d{3})+(?!\d)|(?<![\w.,])\d{2,}(?!\d)")

@@ -319,7 +319,9 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
     The numbers are laid out by :class:`EventMarkers` when the figure is drawn. Returns the compact
     legend lines for the caption (``"7 2024-06-19 Putin and Kim sign a partnersh…"``); the full
     labels are in the ``EventMarkers``' ``table``, which :class:`analysis.workflow.Outputs` writes
-    beside the figure for the report.
+    beside the figure for the report. Events of the timeline outside the axes' dates are counted in
+    the last line, and a timeline with none inside says so: a chart without markers must not read
+    as a period without events when the timeline simply covers other years.
 
     Examples
     --------
@@ -330,24 +332,33 @@ def add_events(ax, events: pd.DataFrame | None, *, date: str = "date", label: st
     >>> _ = ax.plot(pd.to_datetime(["2024-01-01", "2024-12-31"]), [0, 1])
     >>> add_events(ax, pd.DataFrame({"date": ["2024-06-19"], "label": ["Treaty signed"]}))
     ['1 2024-06-19 Treaty signed']
+    >>> add_events(ax, pd.DataFrame({"date": ["2023-09-13", "2025-04-28"], "label": ["Summit", "Troops"]}))
+    ['none of the 2 events of the timeline (2023-09-13 to 2025-04-28) falls in this period']
     >>> plt.close(fig)
     """
     import matplotlib.dates as mdates
 
-    table = event_table(events, date=date, label=label)
-    if not len(table):
+    timeline = event_table(events, date=date, label=label)
+    if not len(timeline):
         return []
     low, high = ax.get_xlim()
-    xs = mdates.date2num(table["when"])
-    table = table[(xs >= low) & (xs <= high)].reset_index(drop=True)
+    xs = mdates.date2num(timeline["when"])
+    table = timeline[(xs >= low) & (xs <= high)].reset_index(drop=True)
     xs = mdates.date2num(table["when"])
     table["number"] = np.arange(1, len(table) + 1)
     for x in xs:
         ax.axvline(x, color="#555555", linestyle="--", linewidth=0.7, zorder=0)
     ax.add_artist(EventMarkers(ax, xs, table[["number", "date", "label"]]))
     ax.set_xlim(low, high)
-    return [f"{n} {d} {textwrap.shorten(t, EVENT_LABEL_CHARS, placeholder='…')}"
-            for n, d, t in zip(table["number"], table["date"], table["label"])]
+    lines = [f"{n} {d} {textwrap.shorten(t, EVENT_LABEL_CHARS, placeholder='…')}"
+             for n, d, t in zip(table["number"], table["date"], table["label"])]
+    outside = len(timeline) - len(table)
+    if not lines:
+        return [f"none of the {outside} events of the timeline ({timeline['date'].iloc[0]} to "
+                f"{timeline['date'].iloc[-1]}) falls in this period"]
+    if outside:
+        lines[-1] += f"; {outside} more of the timeline outside this period"
+    return lines
 
 
 def _period_flags(data: pd.DataFrame, index: pd.Index, min_total: int | None = None) -> pd.DataFrame:
@@ -649,20 +660,45 @@ def plot_independent_origins(data: pd.DataFrame, *, x: str = "day", raw: str = "
 
 
 def plot_actor_cooccurrence(data: pd.DataFrame, *, x: str = "period_start", y: str = "n", hue: str = "pair",
-                            events: pd.DataFrame | None = None, ax=None, **kw):
-    """Documents naming both actors of each pair, per period."""
+                            partial: str = "partial", events: pd.DataFrame | None = None, ax=None, **kw):
+    """Documents naming both actors of each pair, per period; the study's pairs first, drawn thicker.
+
+    ``data`` is :func:`analysis.timeseries.actor_cooccurrence_over_time` output: every period,
+    zeros kept. Partial periods at the edges are hollow, as in every chart over time (a month the
+    corpus covers for ten days is not a fall). The caption gives the study pairs' n, the number of
+    periods and the rule that chose the other pairs.
+    """
     ax = _axes(ax)
-    pairs = data.groupby(hue)[y].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    totals = data.groupby(hue)[y].sum()
+    study = data.loc[data["study"].astype(bool), hue].drop_duplicates().tolist() if "study" in data else []
+    others = [p for p in totals.sort_values(ascending=False, kind="stable").index if p not in study]
+    pairs = study + others
     for pair, colour in zip(pairs, palette(len(pairs))):
         part = data[data[hue] == pair].sort_values(x)
-        ax.plot(part[x], part[y], color=colour, linewidth=1.2, label=pair, **kw)
-    ax.set_ylabel(f"documents naming both, per {_period_word(data)}")
+        mine = pair in study
+        ax.plot(part[x], part[y], color=colour, linewidth=2.2 if mine else 1.2, zorder=2.2 if mine else 2,
+                label=f"{pair} (study pair)" if mine else pair, **kw)
+        edge = part[partial].to_numpy(dtype=bool) if partial in part else np.zeros(len(part), dtype=bool)
+        if edge.any():
+            ax.plot(part[x][edge], part[y][edge], linestyle="none", marker="o", markersize=5,
+                    markerfacecolor="white", markeredgecolor=colour, zorder=3)
+    word = _period_word(data)
+    ax.set_ylabel(f"documents naming both, per {word}")
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     _date_axis(ax)
     legend = add_events(ax, events)
-    caption(ax, f"{len(pairs)} actor pairs; counts are documents, a document can count for several pairs"
+    periods = data[x].nunique()
+    edges = data.loc[data[partial].astype(bool), x].nunique() if partial in data else 0
+    caption(ax, "; ".join([f"n = {int(totals[p]):,} documents naming {p}" for p in study]
+                          + [f"{len(pairs)} actor pairs in {periods} {word}s (zeros kept)"])
+                + (f"; {edges} partial {word}(s) at the edges hollow" if edges else "")
+                + ("; the study's pair" + ("s" if len(study) > 1 else "") + " always drawn, the others the most frequent"
+                   if study else "; the most frequent pairs")
+                + " of distinct actors (never an actor with its own capital, leader or army); "
+                  "a document counts for every pair it names"
+                + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
     return _finish(ax)
 

@@ -306,7 +306,8 @@ def _partial_starts(table):
     return set(table.loc[table["partial"], column])
 
 
-@pytest.mark.parametrize("chart", ["plot_attention_over_time", "plot_counts_over_time", "plot_clusters_over_time"])
+@pytest.mark.parametrize("chart", ["plot_attention_over_time", "plot_counts_over_time", "plot_clusters_over_time",
+                                   "plot_actor_cooccurrence"])
 @pytest.mark.parametrize("freq", FREQS)
 def test_charts_mark_partial_periods_for_every_frequency(real, chart, freq):
     name, corpus, relevant = real
@@ -317,7 +318,7 @@ def test_charts_mark_partial_periods_for_every_frequency(real, chart, freq):
     caption = _caption(ax)
     if chart != "plot_clusters_over_time":
         assert (f"partial {word}" in caption) == bool(partial)
-    if chart == "plot_attention_over_time":
+    if chart in ("plot_attention_over_time", "plot_actor_cooccurrence"):
         hollow = {matplotlib.dates.num2date(x).replace(tzinfo=None) for x, _ in _hollow(ax)}
         assert partial <= hollow
     elif chart == "plot_counts_over_time":

@@ -33,3 +33,11 @@ def test_at_most_limit_lines_per_term_first_match_per_document():
     docs = pd.DataFrame({"doc_id": list("abc"), "title": ["treaty treaty"] * 3, "language": ["en"] * 3})
     kwic = keyword_in_context(docs, ["treaty"], limit=2, width=3)
     assert kwic["doc_id"].tolist() == ["a", "b"] and kwic["right"].tolist() == [" tr", " tr"]
+
+
+def test_short_stems_read_as_their_words():
+    """'spi' (Snowball's stem of spy) labelled a real cluster of spy-satellite launches as "spi"."""
+    from analysis.kwic import surface_form
+
+    titles = ["North Korea launches spy satellite", "Second spy satellite fails", "Spies and spin"]
+    assert surface_form("spi", titles, "en") == "spy"

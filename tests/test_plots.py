@@ -95,9 +95,13 @@ def test_counts_map_origins_and_pairs(demo, result):
                           "independent_reports": [2, 3, 2, 1]})
     plots.plot_independent_origins(daily, ax=axes[1, 0])
     assert [list(ln.get_ydata()) for ln in axes[1, 0].get_lines()[:2]] == [[5, 9, 3, 1], [2, 3, 2, 1]]
-    pairs = actor_cooccurrence_over_time(demo, freq="M", top=3)
+    pairs = actor_cooccurrence_over_time(demo, freq="M", top=3, pairs=[("RUS", "PRK")])
     plots.plot_actor_cooccurrence(pairs, ax=axes[1, 1])
-    assert len(axes[1, 1].get_lines()) == 3
+    drawn = [ln for ln in axes[1, 1].get_lines() if ln.get_linestyle() != "None"]
+    assert len(drawn) == 3 and drawn[0].get_label() == "PRK + RUS (study pair)"
+    assert drawn[0].get_linewidth() > drawn[1].get_linewidth()
+    n_study = int(pairs.loc[pairs["study"], "n"].sum())
+    assert f"n = {n_study:,} documents naming PRK + RUS" in " ".join(t.get_text() for t in axes[1, 1].texts)
     plt.close(fig)
 
 
@@ -210,6 +214,7 @@ def test_markers_on_a_real_corpus_keep_to_the_events_in_its_period(kcna_weekly, 
     assert len(boxes) == expected and not _overlaps(boxes)
     caption = next(t.get_text() for t in ax.texts if t.get_gid() == "caption")
     assert caption.count(" · ") == expected - 1  # a compact legend: one short entry per event
+    assert caption.endswith(f"; {len(real_timeline) - expected} more of the timeline outside this period")
     plt.close(fig)
 
 

@@ -164,6 +164,23 @@ def test_pages_carry_the_hangul_glyphs_they_show(tmp_path):
     assert {ord("북"), ord("한")} <= set(cmap) and ord("국") not in cmap  # the page's syllables, no more
 
 
+def test_korean_pages_carry_the_han_characters_of_their_headlines():
+    """Korean headlines write North Korea, the US and China as 北, 美, 中: boxes without a CJK font."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from analysis.report import with_hangul_glyphs
+
+    page = with_hangul_glyphs("<html><head></head><body><td>北 최선희, 美언론</td></body></html>")
+    assert "U+4E00-9FFF" in page
+    cmap = TTFont(io.BytesIO(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1)))).getBestCmap()
+    assert {ord("北"), ord("美"), ord("최")} <= set(cmap) and ord("中") not in cmap
+    chinese = "<html><head></head><body>北京</body></html>"  # no Hangul: the reader's own fonts
+    assert with_hangul_glyphs(chinese) == chinese
+
+
 def test_jupyterlab_gets_allow_root_only_as_root():
     import importlib.util
 
@@ -176,3 +193,19 @@ def test_jupyterlab_gets_allow_root_only_as_root():
     assert tasks.lab_command("py", ["--allow-root"], root=True).count("--allow-root") == 1
     assert "lab" in tasks.EXTRAS
 
+
+
+def test_month_tables_show_the_months_the_collection_missed(tmp_path):
+    """The Korean corpus has no items in January and February 2026: the tables say 0, not skip the rows."""
+    import pandas as pd
+
+    source = tmp_path / "gap.csv"
+    pd.DataFrame({"title": ["Putin meets Kim", "Kim visits Moscow", "Lavrov in Pyongyang"],
+                  "date": ["2025-12-10", "2026-03-02", "2026-03-05"],
+                  "outlet": ["Example News"] * 3}).to_csv(source, index=False)
+    index = build_report(source, tmp_path / "report", quiet=True, notebooks=False)
+    months = pd.read_csv(index.parent / "tables" / "counts_by_month.csv")
+    assert months["month"].tolist() == ["2025-12-01", "2026-01-01", "2026-02-01", "2026-03-01"]
+    assert months["n"].tolist() == [1, 0, 0, 2]
+    deduplicated = pd.read_csv(index.parent / "tables" / "counts_by_month_without_duplicates.csv")
+    assert deduplicated["n"].tolist() == [1, 0, 0, 2]
