@@ -110,6 +110,7 @@ def frames_over_time(corpus: pd.DataFrame, frames, *, freq: str = "W", by: str |
     out = out.sort_values(["period_start"] + ([by] if by else []), kind="stable", ignore_index=True)
     columns = ["period_start", "period_end"] + ([by] if by else []) + ["frame", "n", "total", "share", "low", "high",
                                                                        "reliable", "partial", "events"]
+    columns += ["collected"] if "collected" in out else []  # the whole collection's volume, under a query
     out = out[columns]
     if rates is not None:
         out = _with_corrected(out, rates, by=by, n_boot=n_boot, confidence=confidence, random_state=random_state)

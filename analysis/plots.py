@@ -404,9 +404,10 @@ def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
 
     from .timeseries import collection_changes
 
+    gaps = _mark_not_collected(ax, data)
     changes = collection_changes(data, **kw)
     if changes.empty:
-        return ""
+        return gaps
     trans = transforms.blended_transform_factory(ax.transData, ax.transAxes)
     fmt, items = _date_format(data), []
     for start, ratio, change in zip(changes["period_start"], changes["ratio"], changes["change"]):
@@ -415,8 +416,27 @@ def mark_collection_changes(ax, data: pd.DataFrame, **kw) -> str:
                 fontsize=8, color=CHANGE_COLOUR, zorder=4)
         items.append(f"{start:{fmt}} " + ("from none" if np.isinf(ratio) else f"×{ratio:.1f}"))
     shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
-    return (f"; ▲/▼ collection volume changed ({shown} vs the {_period_word(data)}s before): "
+    return (gaps + f"; ▲/▼ collection volume changed ({shown} vs the {_period_word(data)}s before): "
             "a feed added or lost, or a lasting burst; counts across it are not comparable")
+
+
+def _mark_not_collected(ax, data: pd.DataFrame) -> str:
+    """Shade the periods in which the whole collection has no document (``collected`` == 0): a gap in
+    collection, not a period without coverage. Returns the caption note."""
+    from .timeseries import period_totals
+
+    if "collected" not in data:
+        return ""
+    totals = period_totals(data)
+    empty = totals[totals["collected"] == 0]
+    if empty.empty:
+        return ""
+    ends = data.drop_duplicates("period_start").set_index("period_start")["period_end"]
+    for start in empty["period_start"]:
+        ax.axvspan(start, ends[start], color="#BBBBBB", alpha=0.35, linewidth=0, zorder=0)
+    word = _period_word(data)
+    return (f"; {len(empty)} {word}(s) shaded grey: nothing collected in the whole corpus then "
+            "(a gap in the collection, not in the coverage)")
 
 
 def _draw_shares(ax, frame: pd.DataFrame, x: str, colour, label, min_total, word: str, **kw) -> tuple[np.ndarray, str]:
@@ -476,7 +496,8 @@ def plot_attention_over_time(data: pd.DataFrame, *, x: str = "period_start", y: 
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
-    changes = "" if normalise else mark_collection_changes(ax, frame)  # shares: the denominators say it
+    # shares: the denominators say how much was collected; gaps in the collection are shaded either way
+    changes = _mark_not_collected(ax, frame) if normalise else mark_collection_changes(ax, frame)
     legend = add_events(ax, events)
     caption(ax, f"n = {int(frame[y].sum()):,} documents in {len(frame)} {word}s (zeros kept)"
                 + (f"; {int(edge.sum())} partial {word}(s) at the edges hollow" if edge.any() else "")
@@ -733,12 +754,13 @@ def plot_frames_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)
     _date_axis(ax)
+    gaps = _mark_not_collected(ax, data)
     legend = add_events(ax, events)
     confidence = data.attrs.get("confidence", 0.95)
     partial = int(data.drop_duplicates(x)["partial"].sum())
     caption(ax, f"{len(names)} frames; bands: {confidence:.0%} bootstrap intervals ({data.attrs.get('n_boot', 1000):,} "
                 f"resamples of each {word}'s documents)" + notes[0]
-                + (f"; {partial} partial {word}(s) at the edges hollow" if partial else "")
+                + (f"; {partial} partial {word}(s) at the edges hollow" if partial else "") + gaps
                 + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
     return _finish(ax)

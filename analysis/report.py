@@ -158,7 +158,7 @@ class _ReportRun:
 
 def build_report(corpus=None, out=None, *, options: IngestOptions | None = None, quiet: bool = False,
                  random_state: int = 0, demo_articles: int = 4000, query: str | None = None,
-                 notebooks: bool | list = True, freq: str = "W", events=None) -> Path:
+                 notebooks: bool | list = True, freq: str = "auto", events=None) -> Path:
     """Ingest ``corpus`` (default: the SIMULATED demo corpus) and write a report folder.
 
     The stages, in order: ingest (into ``OUT/store``), tables (ingest counts and annotations, to
@@ -185,7 +185,7 @@ def build_report(corpus=None, out=None, *, options: IngestOptions | None = None,
     notebooks : bool or list of paths, default=True
         Run the numbered notebooks (:func:`analysis.notebooks.report_notebooks`) on the ingested
         corpus; False writes the ingest report only; a list runs those notebooks.
-    freq : str, default="W"
+    freq : str, default="auto"
         Period of the notebooks' charts over time.
     events : path-like, optional
         A timeline CSV (``date``, ``label``) the notebooks mark on their charts over time; by

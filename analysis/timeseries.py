@@ -72,6 +72,34 @@ def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
                                                table.loc[inside, "events"] + "; " + label)
 
 
+#: The periods ``freq="auto"`` tries, finest first.
+AUTO_FREQS = ("D", "W", "M", "Q")
+
+
+def choose_freq(published, min_total: int = MIN_TOTAL, candidates=AUTO_FREQS) -> str:
+    """The finest period in which the median period holds at least ``min_total`` documents.
+
+    Shares per period are only worth drawing where their denominators are: a query of 600 matches
+    over a year gives weeks of 5 to 10 documents, whose shares are noise; its months are readable.
+    Periods without documents count (as zeros) in the median.
+
+    Examples
+    --------
+    >>> every_6h = pd.Series(pd.date_range("2024-01-01", periods=600, freq="6h", tz="UTC"))  # 28 a week
+    >>> choose_freq(every_6h), choose_freq(every_6h[::8])  # every 8th: 3.5 a week, 15 a month
+    ('W', 'Q')
+    """
+    dated = pd.to_datetime(pd.Series(published), utc=True).dropna().dt.tz_localize(None)
+    if dated.empty:
+        return candidates[-1]
+    for freq in candidates:
+        periods = dated.dt.to_period(freq)
+        counts = periods.value_counts().reindex(pd.period_range(periods.min(), periods.max(), freq=freq), fill_value=0)
+        if counts.median() >= min_total:
+            return freq
+    return candidates[-1]
+
+
 def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | None = None,
                      events: pd.DataFrame | None = None, name: str = "group", min_total: int = MIN_TOTAL):
     """Documents per period and group, on a grid with every period, zeros kept, and denominators.
@@ -86,7 +114,8 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
         The group of each document (a cluster id, a factorized value). NaN or a negative code:
         in no group, so not in ``n``, but still in the period's ``total``. A boolean mask is one
         group (the True documents) and the table has no group column.
-    freq : {"D", "W", "M"} or any pandas period alias, default="W" (weeks start on Monday).
+    freq : {"D", "W", "M", "auto"} or any pandas period alias, default="W" (weeks start on Monday).
+        "auto": :func:`choose_freq`, the finest period whose median holds ``min_total`` documents.
     by : str, optional
         A column (``outlet``, ``language``): counts and denominators per value of it, so a share
         reads "of this outlet's coverage that week". Documents without a value are left out.
@@ -99,13 +128,17 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
 
     Returns
     -------
-    DataFrame: period_start, period_end, [by], [name], n, total, share, reliable, partial, events.
-    Every period from the first to the last dated document appears with every group present
+    DataFrame: period_start, period_end, [by], [name], n, total, share, reliable, partial, events
+    [, collected]. Every period from the first to the last dated document appears with every group present
     among the dated documents (and every value of ``by``), zeros included. ``total`` is the
     number of dated documents in the period (and value of ``by``), ``share`` is ``n / total``
     (0 when the total is 0), ``reliable`` is ``total >= min_total``. ``partial`` is True for the
     first and last periods when the corpus starts or ends inside them: their counts are not
-    comparable. ``attrs``: undated, freq, min_total, by.
+    comparable. When ``corpus.attrs["collected_per_day"]`` is present (a corpus a query or dates
+    filtered: :func:`analysis.workflow.collected_per_day`) and ``by`` is None, ``collected`` is the
+    number of documents of the whole collection in the period, and ``partial`` is judged on the
+    collection's first and last day: the edges of a query's matches are not the edges of the
+    collection. ``attrs``: undated, freq, min_total, by.
 
     Examples
     --------
@@ -129,6 +162,8 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     frame = frame.dropna(subset=["published"])
     if frame.empty:
         raise ValueError("no dated documents: counts over time need a `published` date")
+    if freq == "auto":
+        freq = choose_freq(frame["published"], min_total)
     naive_utc = frame["published"].dt.tz_convert("UTC").dt.tz_localize(None)
     frame["period_start"] = naive_utc.dt.to_period(freq).dt.start_time
     keys = ["period_start"] + ([by] if by else [])
@@ -146,7 +181,14 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     table["share"] = np.where(table["total"] > 0, table["n"] / table["total"].where(table["total"] > 0, 1), 0.0)
     table["reliable"] = table["total"] >= min_total
     table.insert(1, "period_end", table["period_start"].map(dict(zip(all_periods.start_time, all_periods.end_time))))
-    table["partial"] = _is_partial(table, frame["published"])
+    collected = corpus.attrs.get("collected_per_day") if by is None else None
+    if collected:  # a filtered corpus: edges and volume are the whole collection's
+        days = pd.to_datetime(pd.Series(list(collected)), utc=True)
+        per_period = pd.Series(list(collected.values()), index=days.dt.tz_localize(None).dt.to_period(freq).dt.start_time)
+        table["collected"] = table["period_start"].map(per_period.groupby(level=0).sum()).fillna(0).astype("int64")
+        table["partial"] = _is_partial(table, days)
+    else:
+        table["partial"] = _is_partial(table, frame["published"])
     _mark_events(table, events)
     if is_mask:
         table = table.drop(columns=name)
@@ -237,7 +279,10 @@ def period_totals(table: pd.DataFrame) -> pd.DataFrame:
     by = table.attrs.get("by")
     keys = ["period_start"] + ([by] if by in table.columns else [])
     cells = table.drop_duplicates(keys)
-    totals = cells.groupby("period_start", sort=True).agg(total=("total", "sum"), partial=("partial", "any"))
+    sums = {"total": ("total", "sum"), "partial": ("partial", "any")}
+    if "collected" in cells:
+        sums["collected"] = ("collected", "max")
+    totals = cells.groupby("period_start", sort=True).agg(**sums)
     return totals.reset_index()
 
 
@@ -245,11 +290,13 @@ def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int 
                        min_history: int = 2, min_total: int | None = None) -> pd.DataFrame:
     """Periods where the volume collected jumps or drops ``factor``-fold: a feed added or lost, or a burst.
 
-    Each complete period's total (all documents, not only the matches) is compared with the
+    Each complete period's volume (``collected``, the whole collection's documents, when the table
+    has it; else ``total``, all documents of the table, not only the matches) is compared with the
     median of up to ``window`` complete periods before it; partial edge periods are skipped. The
-    change must last: the median of the period and the ``persist - 1`` after it must cross the
-    factor too, so a one-week burst of news is not taken for a new feed (a burst lasting
-    ``persist`` periods is flagged: the note on a chart says "or a burst"). After a change the
+    change must last: for a rise, the period and each of the ``persist - 1`` after it must cross
+    the factor, so a one- or two-week burst of news is not taken for a new feed (a burst lasting
+    ``persist`` periods is flagged: the note on a chart says "or a burst"); for a drop, the period
+    and the median of the ``persist`` periods from it (two empty months are an outage). After a change the
     history restarts at it (one period of the new level is enough to compare with), so a step is
     flagged once, not for every period after it. Changes among small numbers are left alone: a
     rise must reach ``min_total`` documents, a drop must come from a median of at least
@@ -288,14 +335,18 @@ def collection_changes(table: pd.DataFrame, *, factor: float = 3.0, window: int 
     threshold = table.attrs.get("min_total", MIN_TOTAL) if min_total is None else min_total
     complete = period_totals(table)
     complete = complete[~complete["partial"]]
-    totals, rows, history = complete["total"].to_numpy(dtype=float), [], []
+    volume = "collected" if "collected" in complete else "total"  # a query's matches are not the collection
+    totals, rows, history = complete[volume].to_numpy(dtype=float), [], []
     for i, start in enumerate(complete["period_start"]):
         recent = history[-window:]
         if len(recent) >= (min_history if not rows else 1):  # after a change, its level is the history
-            baseline, level = float(np.median(recent)), float(np.median(totals[i:i + persist]))
-            own, ratio = (_ratio(totals[i], baseline), _ratio(level, baseline))
-            rise = min(own, ratio) >= factor and level >= threshold
-            drop = max(own, ratio) <= 1 / factor and baseline >= threshold
+            baseline, ahead = float(np.median(recent)), totals[i:i + persist]
+            level = float(np.median(ahead))
+            # a rise must hold in every one of the ``persist`` periods: a two-week burst (65, 185, 5) is news,
+            # not a feed added; a drop only in most of them: two months with nothing collected are an outage
+            rise = _ratio(ahead.min(), baseline) >= factor and ahead.min() >= threshold
+            drop = max(_ratio(totals[i], baseline), _ratio(level, baseline)) <= 1 / factor and baseline >= threshold
+            ratio = _ratio(level, baseline)
             if rise or drop:
                 rows.append((start, int(totals[i]), baseline, level, ratio, "rise" if rise else "drop"))
                 history = []

@@ -56,7 +56,8 @@ def open_corpus(corpus=None, *, options=None, query: str | None = None, start: s
     -------
     pandas.DataFrame
         The documents kept, index 0..n-1, with ``attrs``: ``source`` (a description),
-        ``simulated`` (bool), ``rows_before_filters``.
+        ``simulated`` (bool), ``rows_before_filters``, and after a query or date filter
+        ``collected_per_day`` (:func:`collected_per_day` of the whole corpus).
 
     Examples
     --------
@@ -67,6 +68,7 @@ def open_corpus(corpus=None, *, options=None, query: str | None = None, start: s
     """
     frame, source, simulated = _read_corpus(corpus, options, demo_articles=demo_articles, seed=seed)
     rows = len(frame)
+    collected = collected_per_day(frame) if (query or start or end) else None
     if query:
         from .query import filter_corpus
 
@@ -83,7 +85,27 @@ def open_corpus(corpus=None, *, options=None, query: str | None = None, start: s
         source += f"; published {start or '...'} to {end or '...'}"
     frame = frame.reset_index(drop=True)
     frame.attrs.update(source=source, simulated=simulated, rows_before_filters=rows)
+    if collected is not None:  # the charts judge volume changes, gaps and partial edges on the whole collection
+        frame.attrs["collected_per_day"] = collected
     return frame
+
+
+def collected_per_day(corpus: pd.DataFrame) -> dict:
+    """Documents collected per UTC day (``{"YYYY-MM-DD": n}``, days with none left out), before any filter.
+
+    Kept in a filtered corpus's ``attrs["collected_per_day"]``: the period grid
+    (:func:`analysis.timeseries.counts_by_period`) then reads changes in collection volume, weeks
+    with nothing collected and partial edge periods from the whole collection, not from the
+    documents a query kept (a burst of matches is not a feed added).
+
+    Examples
+    --------
+    >>> corpus = pd.DataFrame({"published": pd.to_datetime(["2024-01-02 23:00", "2024-01-02 01:00", None], utc=True)})
+    >>> collected_per_day(corpus)
+    {'2024-01-02': 2}
+    """
+    days = pd.to_datetime(corpus["published"], utc=True).dropna().dt.strftime("%Y-%m-%d")
+    return {day: int(n) for day, n in days.value_counts(sort=False).sort_index().items()}
 
 
 def _read_corpus(corpus, options, *, demo_articles: int, seed: int) -> tuple[pd.DataFrame, str, bool]:

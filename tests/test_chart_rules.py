@@ -397,3 +397,33 @@ def test_notebook_06_ranks_outlets_with_the_package_function():
     cells = json.loads((config.PROJECT_ROOT / "notebooks" / "06-over-time.ipynb").read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert "timeseries.rates_by_group(" in source and 'sort_values("share"' not in source
+
+
+# ---- a query's matches are not the collection -----------------------------------------------------------
+
+@pytest.mark.shared
+def test_under_a_query_volume_gaps_and_edges_are_the_collections(shared_data):
+    """Korean file, query actor:RUS AND actor:PRK: the September 2025 summit burst of matches is not a feed
+    added; the weeks in which the whole file has nothing are shaded as gaps in the collection."""
+    from analysis.workflow import open_corpus
+
+    whole = open_corpus(shared_data / "ko_news_yonhap_chosun_2025-2026.csv.gz")
+    matches = open_corpus(shared_data / "ko_news_yonhap_chosun_2025-2026.csv.gz", query="actor:RUS AND actor:PRK")
+    assert sum(matches.attrs["collected_per_day"].values()) == whole["published"].notna().sum()
+    table = timeseries.attention_over_time(matches, freq="W")
+    changes = timeseries.collection_changes(table)
+    of_whole = timeseries.collection_changes(timeseries.attention_over_time(whole, freq="W"))
+    assert "collected" in table
+    assert changes[["period_start", "change"]].values.tolist() == of_whole[["period_start", "change"]].values.tolist()
+    # read from the matches alone, the end of the summit burst looks like a feed lost, and the gaps vanish
+    bare = matches.copy()
+    bare.attrs.pop("collected_per_day")
+    alone = timeseries.collection_changes(timeseries.attention_over_time(bare, freq="W"))
+    assert set(alone["period_start"]) - set(of_whole["period_start"])
+    weeks = pd.to_datetime(whole["published"], utc=True).dropna().dt.tz_localize(None).dt.to_period("W").dt.start_time
+    empty = set(table["period_start"]) - set(weeks)
+    assert empty and set(table.loc[table["collected"] == 0, "period_start"]) == empty
+    fig, ax = plt.subplots()
+    plots.plot_attention_over_time(table, ax=ax)
+    assert f"{len(empty)} week(s) shaded grey: nothing collected" in _caption(ax)
+    plt.close(fig)
