@@ -25,6 +25,19 @@ The rules, stated once:
 :meth:`FrameScorer.evidence` lists every match (counted or not) with its field, sentence, span,
 the text matched and the two flags, so every score can be traced to words.
 
+How well it works (``tests/test_frames.py``): on the SIMULATED demo (``load_demo(2000)``) the
+planted primary frame is the top-scoring of the four planted frames in 66% of planted articles
+(52% among all ten frames of ``russia_dprk``: a story about troops in Kursk also carries the war
+in Ukraine). On 427 real English climate articles with Frermann et al.'s (2023) gold labels,
+mapped onto ``semetko_valkenburg`` (conflict, human interest, moral and economic map one to one;
+their "resolution", whether a solution is proposed, is only the solving half of Semetko and
+Valkenburg's attribution of responsibility, which also holds blame), with thresholds chosen by
+5-fold cross-validation, F1 is 0.61 (responsibility, no better than calling every article
+responsibility: the mapping is loose), 0.39 (human interest), 0.79 (conflict), 0.51 (morality)
+and 0.66 (economic), macro 0.59 against 0.45 for tagging every frame everywhere. A dictionary
+finds the vocabulary of a frame, not the frame: read the evidence, and validate thresholds on
+documents you coded by hand.
+
 Examples
 --------
 >>> import pandas as pd
@@ -300,8 +313,9 @@ class FrameScorer(TransformerMixin, BaseEstimator):
 
         Columns ``doc_id``, ``frame``, ``field`` (title, lead, text), ``sentence`` (its index in the
         document, counting through title, lead and text), ``start``, ``end`` (the span in the
-        field), ``cue`` (the text matched), ``negated``, ``quoted`` and ``counted`` (whether the
-        match counts under this scorer's ``negation`` and ``quotes``).
+        field), ``cue`` (the text matched; for a Korean cue the whole word with its particle, 위협이),
+        ``negated``, ``quoted`` and ``counted`` (whether the match counts under this scorer's
+        ``negation`` and ``quotes``).
         """
         check_is_fitted(self, "patterns_")
         rows = [(doc_id, *row, self._counted(row[6], row[7]))
@@ -364,6 +378,7 @@ class FrameScorer(TransformerMixin, BaseEstimator):
         limits = np.array([chosen.get(f, default) for f in self.frames_], dtype=float)
         if np.isnan(limits).any() or (limits < 0).any():
             raise ValueError(f"threshold must be a number >= 0 or a dict of them, not {threshold!r}")
+        X = X if isinstance(X, pd.DataFrame) else list(X)  # read twice: ids, then scores
         ids = [doc_id for doc_id, _, _ in self._documents(X)]
         return pd.DataFrame(self.transform(X) >= limits, index=pd.Index(ids, name="doc_id"), columns=list(self.frames_))
 
@@ -428,9 +443,11 @@ def best_thresholds(scores: pd.DataFrame, labels: pd.DataFrame) -> dict[str, flo
     for frame in labels.columns:
         truth = labels[frame].astype(bool).to_numpy()
         values = scores[frame].to_numpy(dtype=float)
-        candidates = np.unique(values)
-        predicted = values[None, :] >= candidates[:, None]
-        tp = (predicted & truth).sum(axis=1)
-        f1 = 2 * tp / np.maximum(predicted.sum(axis=1) + truth.sum(), 1)
-        out[frame] = float(candidates[int(np.argmax(f1))])
+        order = np.argsort(values, kind="stable")[::-1]  # highest score first
+        ranked, hits = values[order], np.cumsum(truth[order])
+        # "score >= t" for t = each distinct score predicts every document down to the last one of that score
+        ends = np.flatnonzero(np.r_[ranked[1:] != ranked[:-1], True])
+        f1 = 2 * hits[ends] / np.maximum(ends + 1 + truth.sum(), 1)
+        best = len(ends) - 1 - int(np.argmax(f1[::-1]))  # the lowest threshold among equals
+        out[frame] = float(ranked[ends[best]])
     return out
