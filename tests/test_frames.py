@@ -115,6 +115,7 @@ def test_a_negated_cue_is_marked_and_not_counted(language, text):
     ("id", "Tidak hanya ancaman, tetapi juga peluang.", "ancaman"),
     ("ru", "Мир должен отреагировать, пока не погибли новые люди.", "погибли"),  # "пока не" is "until"
     ("ru", "Это не только угроза, но и вызов.", "угроза"),
+    ("ru", "Ракеты уже не раз нарушили воздушное пространство.", "нарушили"),  # "не раз": more than once
     ("ko", "위협이 끊임없이 커지고 있다.", "위협이"),                     # 끊임없이 "ceaselessly" is no negation
     ("ko", "위협이 커지고 있다. 대화는 없다.", "위협이"),                 # the negator is in the next sentence
 ])
@@ -201,6 +202,32 @@ def test_evidence_spans_point_at_the_cue_and_add_up_to_the_scores(scorer, demo):
     np.testing.assert_allclose(scorer.transform(sample), expected)
 
 
+@pytest.mark.shared
+def test_document_scores_equal_the_counted_evidence_on_real_news(shared_data):
+    """transform splits sentences only near a negator (a fast path); evidence always does: same counts."""
+    import gzip
+    import json
+
+    def lines(name, field):
+        with gzip.open(shared_data / name, "rt", encoding="utf-8") as handle:
+            return [json.loads(line).get(field) or "" for _, line in zip(range(150), handle)]
+
+    korean = pd.read_csv(shared_data / "ko_news_yonhap_chosun_2025-2026.csv.gz", nrows=300)
+    parts = {"en": lines("kcna_en_2024.jsonl.gz", "story_text"), "ru": lines("ru_news_rt_ng_kw_2000-2018.jsonl.gz", "text"),
+             "id": lines("id_news_kompas_fulltext_2025.jsonl.gz", "text"),
+             "ko": (korean["title"].fillna("") + "\n" + korean["summary"].fillna("")).tolist()}
+    corpus = pd.concat([docs(*texts, language=lang) for lang, texts in parts.items()], ignore_index=True)
+    corpus["doc_id"] = range(len(corpus))
+    scorer = FrameScorer().fit()
+    ev = scorer.evidence(corpus)
+    words = corpus["text"].map(lambda t: len(re.findall(r"\w+", t)))
+    expected = np.zeros((len(corpus), len(scorer.frames_)))
+    for (doc_id, frame), n in ev[ev.counted].groupby(["doc_id", "frame"]).size().items():
+        expected[doc_id, scorer.frames_.index(frame)] = 100 * n / words[doc_id]
+    np.testing.assert_allclose(scorer.transform(corpus), expected)
+    assert ev.negated.sum() > 50 and set(ev.loc[ev.negated].index.map(lambda i: corpus.language[ev.doc_id[i]])) >= {"en", "ru", "id"}
+
+
 def test_sentence_scores_count_the_counted_cues_of_each_sentence(scorer, demo):
     sample = demo.head(200)
     sentences = scorer.score_sentences(sample)
@@ -278,9 +305,9 @@ def test_the_planted_primary_frame_tops_most_simulated_articles(demo):
     four = ["security_threat", "strategic_partnership", "legality", "human_cost"]  # the frames the demo plants
     among_four = _top_frame_share(scores[:, [frames.index(f) for f in four]], four, truth)
     among_all = _top_frame_share(scores, frames, truth)
-    # measured on load_demo(2000): 0.656 among the four planted frames, 0.524 among all ten (stories carry
+    # measured on load_demo(2000): 0.636 among the four planted frames, 0.503 among all ten (stories carry
     # other frames too: troops in Kursk are the war in Ukraine, ratification is legality)
-    assert among_four >= 0.62 and among_all >= 0.49, (among_four, among_all)
+    assert among_four >= 0.60 and among_all >= 0.47, (among_four, among_all)
 
 
 #: Frermann et al.'s labels -> the Semetko & Valkenburg frames (resolution is the loose one: see the YAML).
@@ -312,8 +339,8 @@ def test_generic_frames_on_real_climate_articles_beat_the_all_frames_baseline(sh
     scores = pd.DataFrame(scorer.transform(corpus), columns=list(scorer.frames_))
     f1 = cross_validated_f1(scores, gold)
     baseline = {frame: f1_score(gold[frame], np.ones(len(gold), dtype=bool)) for frame in gold.columns}
-    # measured (427 labelled articles): responsibility 0.608 (all-true 0.618), human interest 0.385 (0.206),
-    # conflict 0.786 (0.771), morality 0.511 (0.187), economic 0.659 (0.458); macro 0.590 (0.448)
+    # measured (427 labelled articles): responsibility 0.608 (all-true 0.618), human interest 0.378 (0.206),
+    # conflict 0.782 (0.771), morality 0.511 (0.187), economic 0.659 (0.458); macro 0.588 (0.448)
     floors = {"attribution_of_responsibility": 0.56, "human_interest": 0.33, "conflict": 0.75, "morality": 0.45,
               "economic_consequences": 0.61}
     assert all(f1[frame] >= floor for frame, floor in floors.items()), f1
