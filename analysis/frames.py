@@ -20,7 +20,9 @@ The rules, stated once:
   hanya", "не только" do not negate. ``negation=True`` does not count negated cues.
 * **quotes**: a cue inside quotation marks (“…”, "…", «…», „…“, 「…」, '…') is quoted; a quote not
   closed runs to the end of its line. ``quotes`` chooses to count all cues, only those outside
-  quotes (the journalist's own words) or only those inside (the sources' words).
+  quotes (the journalist's own words) or only those inside (the sources' words). Russian and
+  Polish news also put names in guillemets («Росатом», „Solidarność”): quoted means inside quotation
+  marks, which is not always speech.
 
 :meth:`FrameScorer.evidence` lists every match (counted or not) with its field, sentence, span,
 the text matched and the two flags, so every score can be traced to words.
