@@ -32,6 +32,7 @@ from analysis.cluster import StoryClusterer
 from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder
 from analysis.embed import SentenceEmbedder, embeddings_available
+from analysis.frames import FrameScorer
 from analysis.relevance import RelevanceScorer
 from analysis.vectorize import HashingTextVectorizer, TextVectorizer
 
@@ -72,6 +73,8 @@ SPECS = {
     "RelevanceScorer": Spec(RelevanceScorer, output="explain", before_fit={
         **_calls("decision_function", "predict", "explain"), "score": lambda est, X: est.score(X, np.ones(len(X), bool))}),
     "NearDuplicateFinder": Spec(NearDuplicateFinder, before_fit=_calls("transform")),
+    "FrameScorer": Spec(FrameScorer, before_fit={
+        **_calls("transform", "evidence", "score_sentences", "assign"), "get_feature_names_out": _feature_names}),
     "SentenceEmbedder": Spec(SentenceEmbedder, before_fit={**_calls("transform"), "get_feature_names_out": _feature_names},
                              skip=None if EMBEDDINGS else f"optional embeddings extra missing: {WHY_NO_EMBEDDINGS}"),
 }
@@ -93,6 +96,11 @@ BAD_PARAMETERS = [
     ("NearDuplicateFinder", "threshold", 0, r"threshold must be in \(0, 1\], got 0"),
     ("NearDuplicateFinder", "shingle_size", 0, r"shingle_size must be an integer >= 1, not 0"),
     ("NearDuplicateFinder", "num_perm", 2, r"num_perm=2 permutations are too few for threshold=0.6 .*default 128"),
+    ("FrameScorer", "codebook", "no_such_book", r"no packaged codebook 'no_such_book'; use one of policy_frames, "),
+    ("FrameScorer", "codebook", 5, r"codebook must be a packaged codebook's name \(policy_frames, russia_dprk, "),
+    ("FrameScorer", "unit", "word", r"unit must be 'document' or 'sentence', not 'word'"),
+    ("FrameScorer", "negation", "yes", r"negation must be True or False, not 'yes'"),
+    ("FrameScorer", "quotes", "drop", r"quotes must be one of include, exclude, only, not 'drop'"),
     ("SentenceEmbedder", "batch_size", 0, r"batch_size must be an integer >= 1, not 0"),
 ]
 

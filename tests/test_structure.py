@@ -22,7 +22,7 @@ MAX_MODULE_SHARE = 0.10
 #: imports inside functions count. Within a layer, the import graph must still have no cycle.
 LAYERS: list[set[str]] = [
     {"", "config"},                                                  # the package's version, every path
-    {"dates", "text", "sentences", "registry"},                      # rules and data files
+    {"dates", "text", "sentences", "registry", "codebooks"},         # rules and data files
     {"readers.base", "readers.delimited", "readers.jsonfile", "readers.parquet", "readers.folder", "readers.pages",
      "readers.feeds", "readers"},                                                   # file formats -> raw chunks
     {"corpus"},                                                      # the schema and its report
@@ -31,7 +31,8 @@ LAYERS: list[set[str]] = [
     {"actors", "tokens", "parallel_tokens", "vectorize", "embed"},   # text -> mentions, tokens, vectors
     {"query", "kwic", "store"},                                      # finding documents
     {"timeseries"},                                                  # the period grid
-    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding", "frame_trends"},  # per-document analyses, hand coding
+    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding", "frames",
+     "frame_trends"},                                                 # per-document analyses, framing
     {"plots", "exercises"},                                          # charts and classroom checks
     {"workflow", "notebooks"},                                       # what notebooks share
     {"report", "__main__"},                                          # the report and the command line

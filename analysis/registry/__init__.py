@@ -16,6 +16,8 @@ file                     read by                        what it holds
                                                         ko, pl): a line of them is never a headline
 ``public_datasets.csv``  :mod:`analysis.datasets`       the real corpora: file, SHA-256, licence
 ``demo_*``               :mod:`analysis.demo`           the SIMULATED demo's outlets, events, templates
+``codebooks/*.yaml``     :mod:`analysis.codebooks`      frame codebooks: definitions, coding
+                                                        instructions, cue lexicons (en, id, ru, ko, pl)
 ======================== ============================== =============================================
 
 This module loads ``outlets.csv`` (:class:`OutletRegistry`): it maps a site's domain to one
