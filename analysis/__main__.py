@@ -144,7 +144,9 @@ def cmd_annotate(args) -> int:
     from .workflow import open_corpus
 
     corpus = open_corpus(Path(args.path), options=_ingest_options(args), query=args.query)
-    notes = annotate(corpus, actor_a=args.actors[0], actor_b=args.actors[1], threshold=args.threshold)
+    codebook = None if args.codebook == "none" else args.codebook
+    notes = annotate(corpus, actor_a=args.actors[0], actor_b=args.actors[1], threshold=args.threshold,
+                     codebook=codebook)
     for record in annotation_records(notes, corpus):
         print(dumps(record) if args.json else format_record(record) + "\n")
     return 0
@@ -262,13 +264,17 @@ def _add_query_command(commands) -> None:
 
 
 def _add_annotate_command(commands) -> None:
-    p = commands.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin")
+    p = commands.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin, "
+                                             "frames with their cues")
     p.add_argument("path", help="a file, folder or corpus store (one .txt or .html article works too)")
     p.add_argument("--json", action="store_true", help="one JSON object per document per line")
     p.add_argument("--query", help="annotate only the documents matching this query")
     p.add_argument("--actors", nargs=2, default=["RUS", "PRK"], metavar=("A", "B"),
                    help="the relationship to score (default RUS PRK)")
     p.add_argument("--threshold", type=float, default=0.5, help="relevance threshold (default 0.5)")
+    p.add_argument("--codebook", default="russia_dprk",
+                   help="frames by dictionary: a packaged codebook (russia_dprk, semetko_valkenburg, policy_frames), "
+                        "the path of your own YAML, or none (default russia_dprk)")
     _add_ingest_arguments(p)
     p.set_defaults(func=cmd_annotate)
 

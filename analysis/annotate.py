@@ -63,8 +63,41 @@ def actor_annotations(corpus: pd.DataFrame, tagger: ActorTagger | None = None) -
     return pd.DataFrame(rows, columns=["actors", "actors_where", "actor_links"])
 
 
+def frame_annotations(corpus: pd.DataFrame, codebook="russia_dprk") -> list[list[dict]]:
+    """Each document's frames by dictionary (:class:`analysis.frames.FrameScorer`), with their cues.
+
+    One list per document of ``{"codebook", "frame", "score", "assigned", "cues"}`` for every
+    frame with at least one counted cue, highest score first: ``score`` is cues per 100 words,
+    ``assigned`` whether it reaches the scorer's default threshold, ``cues`` the words matched
+    (each once, in order of appearance).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "language": ["en"], "title": ["Sanctions on Pyongyang"],
+    ...                      "text": ["New sanctions target the missile trade."]})
+    >>> [(f["frame"], f["cues"]) for f in frame_annotations(docs)[0]][:1]
+    [('sanctions_isolation', ['Sanctions', 'sanctions'])]
+    """
+    from .frames import FrameScorer
+
+    scorer = FrameScorer(codebook).fit()
+    scores = scorer.transform(corpus)
+    assigned = scorer.assign(corpus).to_numpy()
+    evidence = scorer.evidence(corpus)
+    cues = evidence[evidence["counted"]].groupby(["doc_id", "frame"], sort=False)["cue"].agg(
+        lambda c: list(dict.fromkeys(c)))
+    name = scorer.codebook_.id
+    out = []
+    for i, doc_id in enumerate(corpus["doc_id"]):
+        order = np.argsort(-scores[i], kind="stable")
+        out.append([{"codebook": name, "frame": scorer.frames_[j], "score": round(float(scores[i, j]), 3),
+                     "assigned": bool(assigned[i, j]), "cues": cues.get((doc_id, scorer.frames_[j]), [])}
+                    for j in order if scores[i, j] > 0])
+    return out
+
+
 def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK",
-             threshold: float = 0.5) -> pd.DataFrame:
+             threshold: float = 0.5, codebook="russia_dprk") -> pd.DataFrame:
     """Annotations for every document of ``corpus``.
 
     Returns
@@ -76,7 +109,8 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
         title, lead, text), ``actor_links`` (the evidence of implied mentions, "Korean People's
         Army → PRK (armed forces)"), ``relevance_score``, ``relevant``, ``relevance_evidence``
         (list), ``dup_group``, ``is_canonical``, ``wire_origin``, ``wire_confidence``,
-        ``wire_signal``, ``wire_evidence``, ``wire_mentions``. Counts and fields come from
+        ``wire_signal``, ``wire_evidence``, ``wire_mentions``, ``frames`` (:func:`frame_annotations`
+        with ``codebook``; None: no frames). Counts and fields come from
         :meth:`ActorTagger.mentions`, the mentions relevance scoring counts.
     """
     actors = actor_annotations(corpus)
@@ -91,6 +125,8 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
     out["relevance_score"] = relevance["score"].to_numpy()
     out["relevant"] = relevance["relevant"].to_numpy()
     out["relevance_evidence"] = relevance["evidence"].to_numpy()
+    if codebook is not None:
+        out["frames"] = frame_annotations(corpus, codebook)
     out = out.merge(groups[["doc_id", "dup_group", "is_canonical"]], on="doc_id", how="left")
     return out.merge(origins, on="doc_id", how="left")
 
@@ -121,6 +157,7 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "is_canonical": bool(row.is_canonical),
             "wire_origin": origin,
             "wire_mentions": row.wire_mentions if isinstance(row.wire_mentions, str) else None,
+            "frames": list(getattr(row, "frames", None) or []),
         })
     return records
 
@@ -155,6 +192,10 @@ def format_record(record: dict) -> str:
         lines.insert(1, f"  source     {source}")
     if record.get("wire_mentions"):
         lines.append(f"  mentions   {record['wire_mentions']}")
+    for i, frame in enumerate(record.get("frames") or []):
+        mark = "" if frame["assigned"] else " (below threshold)"
+        lines.append(f"  {'frames' if i == 0 else '':<10} {frame['frame']} {frame['score']:.2f}/100 words{mark}: "
+                     + ", ".join(frame["cues"][:6]) + (" ..." if len(frame["cues"]) > 6 else ""))
     return "\n".join(lines)
 
 

@@ -34,6 +34,12 @@ def test_json_lines_have_the_documented_keys():
         assert all(set(f) <= {"title", "lead", "text"} for f in record["actors_where"].values())
         assert 0 <= record["relevance"]["score"] <= 1
         assert record["wire_origin"] is None or {"id", "confidence", "evidence"} <= set(record["wire_origin"])
+        for frame in record["frames"]:  # frames by dictionary, with the words that carry them
+            assert set(frame) == {"codebook", "frame", "score", "assigned", "cues"} and frame["codebook"] == "russia_dprk"
+            assert frame["score"] > 0 and frame["cues"] and all(isinstance(c, str) for c in frame["cues"])
+        scores = [f["score"] for f in record["frames"]]
+        assert scores == sorted(scores, reverse=True)
+    assert sum(bool(r["frames"]) for r in records) >= len(records) // 2
     kcna = [r for r in records if r["outlet"] == "Korean Central News Agency"]
     assert all(r["wire_origin"]["id"] == "kcna" for r in kcna)
     riau = next(r for r in records if r["outlet"] == "Riau24")
@@ -56,6 +62,9 @@ def test_a_single_pasted_article(tmp_path):
     assert "PESKOV 1 (text)" in done.stdout and "RUS 5 (title/text)" in done.stdout
     assert "Kremlin → RUS (government); Peskov → RUS (official)" in done.stdout
     assert f"source_file {article}, source_row " in done.stdout
+    # the treaty's frames, found in Indonesian words: kemitraan strategis (partnership), meratifikasi (legality)
+    assert re.search(r"frames +legality [0-9.]+/100 words: ratifikasi, meratifikasi", done.stdout), done.stdout
+    assert re.search(r"strategic_partnership [0-9.]+/100 words: kemitraan strategis", done.stdout), done.stdout
 
 
 def test_annotate_a_store_with_a_query(tmp_path):
