@@ -288,8 +288,8 @@ def _add_cluster_command(commands) -> None:
     p.add_argument("--query", help="cluster only the documents matching this query")
     p.add_argument("--skip-duplicates", action="store_true", help="leave exact duplicates out")
     p.add_argument("--stability-runs", type=int, default=3, help="seed and bootstrap refits each (0: none)")
-    p.add_argument("--freq", default="auto", help="period of clusters_over_time.csv: D, W, M, or auto (default: the "
-                                                  "finest whose median period holds 20 documents)")
+    p.add_argument("--freq", default="auto", help="period of clusters_over_time.csv: D, W, M, or auto (default: week, month or quarter, the "
+                                                  "finest in which 70%% of documents fall in periods of 20 or more)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--quiet", action="store_true")
     _add_ingest_arguments(p)
@@ -303,8 +303,8 @@ def _add_report_command(commands) -> None:
     p.add_argument("--demo-articles", type=int, default=4000, help="size of the simulated demo corpus")
     p.add_argument("--out", help="output folder (default: reports/demo)")
     p.add_argument("--query", help="the notebooks analyse only the documents matching this query")
-    p.add_argument("--freq", default="auto", help="period of the charts over time: D, W, M, or auto (default: the "
-                                                  "finest whose median period holds 20 documents)")
+    p.add_argument("--freq", default="auto", help="period of the charts over time: D, W, M, or auto (default: week, month or quarter, the "
+                                                  "finest in which 70%% of documents fall in periods of 20 or more)")
     p.add_argument("--no-notebooks", action="store_true", help="the ingest report only")
     p.add_argument("--events", help="timeline CSV (date, label) to mark on the charts over time "
                                     "(default: the demo's timeline on the demo, none on your corpus)")

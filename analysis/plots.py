@@ -749,7 +749,7 @@ def plot_frames_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
         if edge.any():
             ax.plot(part[x][edge], values[edge], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
                     markeredgecolor=colour, zorder=3)
-    ax.set_ylabel(f"with the frame ({'corrected ' if y != 'share' else ''}% of the {word}'s documents)")
+    ax.set_ylabel(f"documents with it ({'corrected ' if y != 'share' else ''}%)")
     ax.set_xlabel("period start (UTC)")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)

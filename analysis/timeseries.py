@@ -72,16 +72,20 @@ def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
                                                table.loc[inside, "events"] + "; " + label)
 
 
-#: The periods ``freq="auto"`` tries, finest first.
-AUTO_FREQS = ("D", "W", "M", "Q")
+#: The periods ``freq="auto"`` tries, finest first (days only on request: two years of them are unreadable).
+AUTO_FREQS = ("W", "M", "Q")
+#: ``freq="auto"``: the share of the documents that must fall in periods of at least ``min_total``.
+AUTO_COVERED = 0.7
 
 
-def choose_freq(published, min_total: int = MIN_TOTAL, candidates=AUTO_FREQS) -> str:
-    """The finest period in which the median period holds at least ``min_total`` documents.
+def choose_freq(published, min_total: int = MIN_TOTAL, candidates=AUTO_FREQS, covered: float = AUTO_COVERED) -> str:
+    """The finest period in which most documents (``covered``) fall in periods of ``min_total`` or more.
 
     Shares per period are only worth drawing where their denominators are: a query of 600 matches
-    over a year gives weeks of 5 to 10 documents, whose shares are noise; its months are readable.
-    Periods without documents count (as zeros) in the median.
+    over a year gives most weeks 5 to 10 documents, whose shares are noise; its months are
+    readable. Counted by documents, not by periods, because news comes in bursts: coverage that is
+    quiet most weeks and busy in a few has most of its documents in the busy weeks, which are worth
+    reading week by week (the quiet ones are drawn hollow).
 
     Examples
     --------
@@ -93,9 +97,8 @@ def choose_freq(published, min_total: int = MIN_TOTAL, candidates=AUTO_FREQS) ->
     if dated.empty:
         return candidates[-1]
     for freq in candidates:
-        periods = dated.dt.to_period(freq)
-        counts = periods.value_counts().reindex(pd.period_range(periods.min(), periods.max(), freq=freq), fill_value=0)
-        if counts.median() >= min_total:
+        counts = dated.dt.to_period(freq).value_counts()
+        if counts[counts >= min_total].sum() >= covered * counts.sum():
             return freq
     return candidates[-1]
 
@@ -115,7 +118,8 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
         in no group, so not in ``n``, but still in the period's ``total``. A boolean mask is one
         group (the True documents) and the table has no group column.
     freq : {"D", "W", "M", "auto"} or any pandas period alias, default="W" (weeks start on Monday).
-        "auto": :func:`choose_freq`, the finest period whose median holds ``min_total`` documents.
+        "auto": :func:`choose_freq`, the finest of week, month and quarter in which 70% of the documents
+        fall in periods of at least ``min_total``.
     by : str, optional
         A column (``outlet``, ``language``): counts and denominators per value of it, so a share
         reads "of this outlet's coverage that week". Documents without a value are left out.
