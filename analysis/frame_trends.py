@@ -112,25 +112,40 @@ def frames_over_time(corpus: pd.DataFrame, frames, *, freq: str = "W", by: str |
                                                                        "reliable", "partial", "events"]
     columns += ["collected"] if "collected" in out else []  # the whole collection's volume, under a query
     out = out[columns]
-    if rates is not None:
-        out = _with_corrected(out, rates, by=by, n_boot=n_boot, confidence=confidence, random_state=random_state)
     out.attrs.update(parts[0].attrs, n_boot=n_boot, confidence=confidence)
+    if rates is not None:
+        attrs = dict(out.attrs)
+        out = _with_corrected(out, corpus, table, rates, by=by, n_boot=n_boot, confidence=confidence,
+                              random_state=random_state)
+        out.attrs.update(attrs)
     return out
 
 
-def _with_corrected(table: pd.DataFrame, rates: pd.DataFrame, *, by, n_boot: int, confidence: float,
-                    random_state) -> pd.DataFrame:
-    """``table`` with the shares corrected for misclassification, per frame and period."""
+def _with_corrected(table: pd.DataFrame, corpus: pd.DataFrame, frames: pd.DataFrame, rates: pd.DataFrame, *, by,
+                    n_boot: int, confidence: float, random_state) -> pd.DataFrame:
+    """``table`` with each period's shares corrected for misclassification (adjusted classify-and-count).
+
+    ``rates``: one row per frame (index or ``frame`` column) with ``tpr`` and ``fpr`` and, when known,
+    ``positives`` and ``negatives`` (the coded documents they were measured on, whose binomial
+    uncertainty then enters the intervals): :meth:`analysis.frame_classifier.FrameCV.error_rates`.
+    """
     from .prevalence import corrected_prevalence
 
-    keys = ["period_start"] + ([by] if by else [])
-    group = table[keys].astype(str).agg(" ".join, axis=1)
-    corrected = corrected_prevalence(table.assign(group=group), rates, n_boot=n_boot, confidence=confidence,
-                                     random_state=random_state)
-    merged = table.assign(group=group).merge(
-        corrected[["frame", "group", "corrected", "low", "high"]].rename(
-            columns={"low": "corrected_low", "high": "corrected_high"}), on=["frame", "group"], how="left")
-    return merged.drop(columns="group")
+    rates = rates.set_index("frame") if "frame" in rates.columns else rates
+    published = pd.to_datetime(corpus["published"], utc=True)
+    start = published.dt.tz_localize(None).dt.to_period(table.attrs["freq"]).dt.start_time
+    labels = start.astype(str) + ("|" + corpus[by].astype(str) if by else "")
+    dated = published.notna().to_numpy() & (corpus[by].notna().to_numpy() if by else True)
+    counts = {k: rates[k].to_dict() for k in ("positives", "negatives") if k in rates}
+    corrected = corrected_prevalence(frames.loc[dated, list(rates.index)], rates["tpr"].to_dict(), rates["fpr"].to_dict(),
+                                     by=labels[dated].to_numpy(), n_boot=n_boot, ci=confidence,
+                                     random_state=random_state, **counts)
+    corrected = corrected[corrected["group"] != "all"].rename(
+        columns={"group": "key", "low": "corrected_low", "high": "corrected_high"})
+    keys = table["period_start"].astype(str) + ("|" + table[by].astype(str) if by else "")
+    return table.assign(key=keys.to_numpy()).merge(
+        corrected[["frame", "key", "corrected", "corrected_low", "corrected_high"]], on=["frame", "key"],
+        how="left").drop(columns="key")
 
 
 def _bootstrap_shares(values: np.ndarray, codes: np.ndarray, n_groups: int, *, n_boot: int, rng) -> np.ndarray:
