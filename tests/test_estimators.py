@@ -32,6 +32,7 @@ from analysis.cluster import StoryClusterer
 from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder
 from analysis.embed import SentenceEmbedder, embeddings_available
+from analysis.frame_classifier import FrameClassifier, frame_codes
 from analysis.relevance import RelevanceScorer
 from analysis.vectorize import HashingTextVectorizer, TextVectorizer
 
@@ -48,6 +49,10 @@ class Spec:
     before_fit: dict = field(default_factory=dict)  # method name -> call that needs a fitted estimator
     output: str | None = "transform"  # the method whose output a pickled copy must reproduce
     skip: str | None = None  # why the estimator cannot be fitted here
+    target: Callable | None = None  # input -> the y that fit needs (supervised estimators)
+
+    def fit(self, est, X):
+        return est.fit(X) if self.target is None else est.fit(X, self.target(X))
 
 
 def _calls(*names):
@@ -74,6 +79,9 @@ SPECS = {
     "NearDuplicateFinder": Spec(NearDuplicateFinder, before_fit=_calls("transform")),
     "SentenceEmbedder": Spec(SentenceEmbedder, before_fit={**_calls("transform"), "get_feature_names_out": _feature_names},
                              skip=None if EMBEDDINGS else f"optional embeddings extra missing: {WHY_NO_EMBEDDINGS}"),
+    "FrameClassifier": Spec(FrameClassifier, output="predict_proba", target=lambda X: frame_codes(X["truth_frames"]),
+                            before_fit={**_calls("predict", "predict_proba", "decision_function", "transform"),
+                                        "get_feature_names_out": _feature_names}),
 }
 
 #: One bad value per parameter that an estimator checks: (estimator, parameter, value, expected message).
@@ -94,6 +102,12 @@ BAD_PARAMETERS = [
     ("NearDuplicateFinder", "shingle_size", 0, r"shingle_size must be an integer >= 1, not 0"),
     ("NearDuplicateFinder", "num_perm", 2, r"num_perm=2 permutations are too few for threshold=0.6 .*default 128"),
     ("SentenceEmbedder", "batch_size", 0, r"batch_size must be an integer >= 1, not 0"),
+    ("FrameClassifier", "calibration", "platt", r"calibration must be 'sigmoid', 'isotonic' or None, not 'platt'"),
+    ("FrameClassifier", "threshold", 1.5, r"threshold must be a probability in \(0, 1\) or 'f1', not 1.5"),
+    ("FrameClassifier", "C", 0, r"C must be a number > 0, not 0"),
+    ("FrameClassifier", "calibration_cv", 1, r"calibration_cv must be an integer >= 2, not 1"),
+    ("FrameClassifier", "class_weight", "auto", r"class_weight must be 'balanced', None or a dict"),
+    ("FrameClassifier", "vectorizer", "tfidf", r"vectorizer must be a transformer with fit_transform and transform"),
 ]
 
 
@@ -133,7 +147,7 @@ def fitted(inputs):
         if name not in cache:
             est = spec.make().set_params(**spec.fit_params)
             X = inputs[spec.input]
-            cache[name] = est, est.fit(X), X
+            cache[name] = est, spec.fit(est, X), X
         return cache[name]
 
     return fit
@@ -189,7 +203,7 @@ def test_bad_parameter_is_refused_at_fit_not_at_init(name, parameter, value, mes
     est = spec.make().set_params(**{parameter: value})  # no validation before fit
     assert getattr(type(est)(**{parameter: value}), parameter) is value
     with pytest.raises(ValueError, match=message):
-        est.fit(inputs[spec.input])
+        spec.fit(est, inputs[spec.input])
 
 
 @pytest.mark.parametrize("name", [n for n, spec in SPECS.items() if spec.before_fit.get("get_feature_names_out")])

@@ -31,7 +31,8 @@ LAYERS: list[set[str]] = [
     {"actors", "tokens", "parallel_tokens", "vectorize", "embed"},   # text -> mentions, tokens, vectors
     {"query", "kwic", "store"},                                      # finding documents
     {"timeseries"},                                                  # the period grid
-    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate"},  # per-document analyses
+    {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate",
+     "frame_classifier", "prevalence"},                             # per-document analyses
     {"plots", "exercises"},                                          # charts and classroom checks
     {"workflow", "notebooks"},                                       # what notebooks share
     {"report", "__main__"},                                          # the report and the command line
