@@ -59,6 +59,7 @@ from sklearn.utils.validation import check_is_fitted
 from .vectorize import TextVectorizer
 
 CALIBRATIONS = ("sigmoid", "isotonic", None)
+THRESHOLD_RULES = ("f1", "youden")
 #: A probability is kept this far from 0 and 1 before its log-odds are taken (isotonic gives 0 and 1).
 _EPSILON = 1e-9
 MISSING_GROUP = "(missing)"
@@ -114,14 +115,19 @@ def _sigmoid_calibrator(decision: np.ndarray, y: np.ndarray) -> tuple[float, flo
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
-def _f1_cut(proba: np.ndarray, y: np.ndarray) -> float:
-    """The cut that maximises F1 on ``proba``: half way between the last probability it keeps and the
-    next lower one (so that new documents are judged between the two, not on one of them)."""
+def _best_cut(proba: np.ndarray, y: np.ndarray, rule: str) -> float:
+    """The cut on ``proba`` that maximises F1 (``rule="f1"``) or tpr - fpr (``"youden"``): half way
+    between the last probability it keeps and the next lower one (so that new documents are judged
+    between the two, not on one of them)."""
     order = np.argsort(-proba, kind="stable")
     ranked, hits = proba[order], y[order]
-    f1 = 2 * np.cumsum(hits) / (np.arange(1, len(y) + 1) + hits.sum())
-    f1[:-1][ranked[1:] == ranked[:-1]] = -1  # a cut cannot split tied documents
-    best = int(np.argmax(f1))
+    true_pos, kept = np.cumsum(hits), np.arange(1, len(y) + 1)
+    if rule == "f1":
+        score = 2 * true_pos / (kept + hits.sum())
+    else:
+        score = true_pos / hits.sum() - (kept - true_pos) / (len(y) - hits.sum())
+    score[:-1][ranked[1:] == ranked[:-1]] = -np.inf  # a cut cannot split tied documents
+    best = int(np.argmax(score))
     below = ranked[best + 1] if best + 1 < len(ranked) else 0.0
     return float((ranked[best] + below) / 2)
 
@@ -144,10 +150,12 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     calibration_cv : int, default=3
         Folds (stratified per frame) that give the out-of-fold values; every frame needs at least
         this many coded and uncoded articles.
-    threshold : float or "f1", default="f1"
-        A probability in (0, 1) at which every frame counts as present, or ``"f1"``: per frame,
-        the cut that maximises F1 on the out-of-fold calibrated probabilities of the training
-        documents (``thresholds_``).
+    threshold : float, "f1" or "youden", default="f1"
+        A probability in (0, 1) at which every frame counts as present, or a rule applied per frame
+        to the out-of-fold calibrated probabilities of the training documents (``thresholds_``):
+        ``"f1"``, the cut with the best F1 (to find the articles of a frame); ``"youden"``, the cut
+        with the largest tpr - fpr (to count them: :func:`analysis.prevalence.corrected_prevalence`
+        divides by tpr - fpr, so this cut amplifies the errors least; Forman's 2008 "MAX").
     random_state : int, default=0
         Seeds the calibration folds and the solver.
     n_jobs : int, optional
@@ -205,9 +213,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(self.calibration_cv, bool) or not isinstance(self.calibration_cv, numbers.Integral) \
                 or self.calibration_cv < 2:
             raise ValueError(f"calibration_cv must be an integer >= 2, not {self.calibration_cv!r}")
-        if not (self.threshold == "f1" if isinstance(self.threshold, str) else real(self.threshold)
+        if not (self.threshold in THRESHOLD_RULES if isinstance(self.threshold, str) else real(self.threshold)
                 and 0 < self.threshold < 1):
-            raise ValueError(f"threshold must be a probability in (0, 1) or 'f1', not {self.threshold!r}")
+            raise ValueError(f"threshold must be a probability in (0, 1), 'f1' or 'youden', not {self.threshold!r}")
         vectorizer = self.vectorizer
         if vectorizer is not None and not (hasattr(vectorizer, "fit_transform") and hasattr(vectorizer, "transform")):
             raise ValueError(f"vectorizer must be a transformer with fit_transform and transform "
@@ -260,14 +268,14 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, solver="liblinear", random_state=seed)
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=seed)
         calibrator = None
-        if self.calibration is not None or self.threshold == "f1":
+        if self.calibration is not None or isinstance(self.threshold, str):
             decision = cross_val_predict(model, matrix, y, cv=folds, method="decision_function")
             if self.calibration == "sigmoid":
                 calibrator = _sigmoid_calibrator(decision, y)
             elif self.calibration == "isotonic":
                 calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(decision, y)
             proba = self._calibrated(decision, calibrator)
-        threshold = _f1_cut(proba, y) if self.threshold == "f1" else float(self.threshold)
+        threshold = _best_cut(proba, y, self.threshold) if isinstance(self.threshold, str) else float(self.threshold)
         return model.fit(matrix, y), calibrator, threshold
 
     @staticmethod
@@ -359,6 +367,21 @@ def multilabel_folds(Y, n_splits: int = 5, random_state=0) -> np.ndarray:
     return folds
 
 
+def _confusion_rows(truth: np.ndarray, pred: np.ndarray, frames, group: str) -> list[dict]:
+    """Counts and rates per frame of 0/1 codes against 0/1 predictions (NaN where a rate is undefined)."""
+    rows = []
+    for j, frame in enumerate(frames):
+        t, p = truth[:, j] == 1, pred[:, j] == 1
+        tp, fp, fn = int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum())
+        tn = len(t) - tp - fp - fn
+        ratio = lambda a, b: a / b if b else np.nan  # noqa: E731
+        rows.append({"frame": frame, "group": group, "n": len(t), "support": tp + fn, "predicted": tp + fp,
+                     "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": ratio(tp, tp + fp),
+                     "recall": ratio(tp, tp + fn), "f1": ratio(2 * tp, 2 * tp + fp + fn),
+                     "tpr": ratio(tp, tp + fn), "fpr": ratio(fp, fp + tn)})
+    return rows
+
+
 @dataclass
 class FrameCV:
     """What :func:`cross_validate_frames` measured.
@@ -372,8 +395,12 @@ class FrameCV:
     oof_proba, oof_pred : pandas.DataFrame
         Out-of-fold calibrated probabilities and 0/1 predictions, indexed like ``X``, one column
         per frame: every document judged by a model that did not see it.
+    codes : pandas.DataFrame
+        The 0/1 codes ``Y`` the predictions are judged against.
     folds : numpy.ndarray
         The fold of every document (:func:`multilabel_folds`).
+    groups : numpy.ndarray or None
+        The group of every document (the values of ``by`` as text).
     seconds : float
         Wall time of the fits and predictions.
     """
@@ -381,36 +408,43 @@ class FrameCV:
     table: pd.DataFrame
     oof_proba: pd.DataFrame
     oof_pred: pd.DataFrame
+    codes: pd.DataFrame
     folds: np.ndarray
+    groups: np.ndarray | None
     seconds: float
+
+    def _check_group(self, group: str) -> np.ndarray:
+        if group not in set(self.table["group"]):
+            raise ValueError(f"group {group!r} is not in the table; groups: {', '.join(self.table['group'].unique())}")
+        return np.ones(len(self.codes), dtype=bool) if group == "all" else self.groups == group
 
     def macro_f1(self, group: str = "all") -> float:
         """Mean F1 over the frames in ``group`` (frames with an undefined F1 count as 0)."""
-        rows = self.table[self.table["group"] == group]
-        if rows.empty:
-            raise ValueError(f"group {group!r} is not in the table; groups: {', '.join(self.table['group'].unique())}")
-        return float(rows["f1"].fillna(0.0).mean())
+        self._check_group(group)
+        return float(self.table.loc[self.table["group"] == group, "f1"].fillna(0.0).mean())
 
-    def error_rates(self, group: str = "all") -> pd.DataFrame:
+    def error_rates(self, group: str = "all", thresholds=None) -> pd.DataFrame:
         """Per frame: ``tpr``, ``fpr`` and the ``positives`` / ``negatives`` they were measured on,
-        the inputs of :func:`analysis.prevalence.corrected_prevalence`."""
-        rows = self.table[self.table["group"] == group].set_index("frame")
-        return pd.DataFrame({"tpr": rows["tpr"], "fpr": rows["fpr"], "positives": rows["tp"] + rows["fn"],
-                             "negatives": rows["fp"] + rows["tn"]})
+        the inputs of :func:`analysis.prevalence.corrected_prevalence`.
 
+        ``thresholds`` (one probability per frame, such as a fitted classifier's ``thresholds_``):
+        the rates of the out-of-fold probabilities cut there, i.e. of a model that predicts at those
+        cuts; calibrated probabilities mean the same across the fold models, so these are the rates to
+        correct that model's counts with. None: the rates of the fold models at their own cuts.
+        """
+        rows = _confusion_rows(self.codes.to_numpy()[self._check_group(group)],
+                               self._cut(thresholds)[self._check_group(group)], self.codes.columns, group)
+        table = pd.DataFrame(rows).set_index("frame")
+        return pd.DataFrame({"tpr": table["tpr"], "fpr": table["fpr"], "positives": table["tp"] + table["fn"],
+                             "negatives": table["fp"] + table["tn"]})
 
-def _confusion_rows(truth: np.ndarray, pred: np.ndarray, frames, group: str) -> list[dict]:
-    rows = []
-    for j, frame in enumerate(frames):
-        t, p = truth[:, j] == 1, pred[:, j] == 1
-        tp, fp, fn = int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum())
-        tn = len(t) - tp - fp - fn
-        ratio = lambda a, b: a / b if b else np.nan  # noqa: E731
-        rows.append({"frame": frame, "group": group, "n": len(t), "support": tp + fn, "predicted": tp + fp,
-                     "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": ratio(tp, tp + fp),
-                     "recall": ratio(tp, tp + fn), "f1": ratio(2 * tp, 2 * tp + fp + fn),
-                     "tpr": ratio(tp, tp + fn), "fpr": ratio(fp, fp + tn)})
-    return rows
+    def _cut(self, thresholds) -> np.ndarray:
+        if thresholds is None:
+            return self.oof_pred.to_numpy()
+        thresholds = np.asarray(thresholds, dtype=np.float64).ravel()
+        if len(thresholds) != self.oof_proba.shape[1]:
+            raise ValueError(f"thresholds has {len(thresholds)} values for {self.oof_proba.shape[1]} frames")
+        return (self.oof_proba.to_numpy() >= thresholds).astype(np.int64)
 
 
 def cross_validate_frames(estimator, X: pd.DataFrame, Y: pd.DataFrame, *, cv: int = 5, by: str | None = "language",
@@ -466,9 +500,11 @@ def cross_validate_frames(estimator, X: pd.DataFrame, Y: pd.DataFrame, *, cv: in
     truth = Y.astype("int64").to_numpy()
     frames = [str(c) for c in Y.columns]
     rows = _confusion_rows(truth, pred, frames, "all")
+    groups = None
     if by is not None:
         groups = X[by].astype("object").where(X[by].notna(), MISSING_GROUP).astype(str).to_numpy()
         for group in sorted(set(groups)):
             rows += _confusion_rows(truth[groups == group], pred[groups == group], frames, group)
     return FrameCV(table=pd.DataFrame(rows), oof_proba=pd.DataFrame(proba, index=X.index, columns=frames),
-                   oof_pred=pd.DataFrame(pred, index=X.index, columns=frames), folds=folds, seconds=seconds)
+                   oof_pred=pd.DataFrame(pred, index=X.index, columns=frames),
+                   codes=pd.DataFrame(truth, index=X.index, columns=frames), folds=folds, groups=groups, seconds=seconds)

@@ -103,7 +103,7 @@ BAD_PARAMETERS = [
     ("NearDuplicateFinder", "num_perm", 2, r"num_perm=2 permutations are too few for threshold=0.6 .*default 128"),
     ("SentenceEmbedder", "batch_size", 0, r"batch_size must be an integer >= 1, not 0"),
     ("FrameClassifier", "calibration", "platt", r"calibration must be 'sigmoid', 'isotonic' or None, not 'platt'"),
-    ("FrameClassifier", "threshold", 1.5, r"threshold must be a probability in \(0, 1\) or 'f1', not 1.5"),
+    ("FrameClassifier", "threshold", 1.5, r"threshold must be a probability in \(0, 1\), 'f1' or 'youden', not 1.5"),
     ("FrameClassifier", "C", 0, r"C must be a number > 0, not 0"),
     ("FrameClassifier", "calibration_cv", 1, r"calibration_cv must be an integer >= 2, not 1"),
     ("FrameClassifier", "class_weight", "auto", r"class_weight must be 'balanced', None or a dict"),
