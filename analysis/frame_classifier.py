@@ -327,6 +327,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         five makes 0): the figure to tune ``C`` on with ``GridSearchCV``."""
         from sklearn.metrics import f1_score
 
+        if isinstance(Y, pd.DataFrame) and set(self.frames_) <= set(map(str, Y.columns)):
+            Y = Y.rename(columns=str)[list(self.frames_)]  # the codes in the order of frames_
         return float(f1_score(np.asarray(Y, dtype=np.int64), self.predict(X), average="macro",
                               sample_weight=sample_weight, zero_division=0))
 

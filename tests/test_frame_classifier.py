@@ -68,6 +68,13 @@ def test_predict_and_decision_function_agree_with_the_thresholds(fitted, held_ou
     assert fitted.score(other, truth) > 0.7  # macro-F1 on articles of another seed
 
 
+def test_frames_fitted_in_parallel_give_the_same_model(coded, fitted, held_out):
+    parallel = FrameClassifier(n_jobs=2).fit(*coded)
+    np.testing.assert_array_equal(parallel.predict_proba(held_out[0]), fitted.predict_proba(held_out[0]))
+    # score reads the codes by frame name, whatever their column order
+    assert fitted.score(*held_out) == fitted.score(held_out[0], held_out[1].iloc[:, ::-1])
+
+
 def test_a_fixed_threshold_is_every_frames_threshold(coded):
     clf = FrameClassifier(threshold=0.3).fit(*coded)
     assert clf.thresholds_.tolist() == [0.3] * 4
