@@ -32,6 +32,7 @@ from analysis.cluster import StoryClusterer
 from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder
 from analysis.embed import SentenceEmbedder, embeddings_available
+from analysis.frame_classifier import FrameClassifier, frame_codes
 from analysis.frames import FrameScorer
 from analysis.relevance import RelevanceScorer
 from analysis.vectorize import HashingTextVectorizer, TextVectorizer
@@ -49,6 +50,10 @@ class Spec:
     before_fit: dict = field(default_factory=dict)  # method name -> call that needs a fitted estimator
     output: str | None = "transform"  # the method whose output a pickled copy must reproduce
     skip: str | None = None  # why the estimator cannot be fitted here
+    target: Callable | None = None  # input -> the y that fit needs (supervised estimators)
+
+    def fit(self, est, X):
+        return est.fit(X) if self.target is None else est.fit(X, self.target(X))
 
 
 def _calls(*names):
@@ -77,6 +82,9 @@ SPECS = {
         **_calls("transform", "evidence", "score_sentences", "assign"), "get_feature_names_out": _feature_names}),
     "SentenceEmbedder": Spec(SentenceEmbedder, before_fit={**_calls("transform"), "get_feature_names_out": _feature_names},
                              skip=None if EMBEDDINGS else f"optional embeddings extra missing: {WHY_NO_EMBEDDINGS}"),
+    "FrameClassifier": Spec(FrameClassifier, output="predict_proba", target=lambda X: frame_codes(X["truth_frames"]),
+                            before_fit={**_calls("predict", "predict_proba", "decision_function", "transform"),
+                                        "get_feature_names_out": _feature_names}),
 }
 
 #: One bad value per parameter that an estimator checks: (estimator, parameter, value, expected message).
@@ -102,6 +110,12 @@ BAD_PARAMETERS = [
     ("FrameScorer", "negation", "yes", r"negation must be True or False, not 'yes'"),
     ("FrameScorer", "quotes", "drop", r"quotes must be one of include, exclude, only, not 'drop'"),
     ("SentenceEmbedder", "batch_size", 0, r"batch_size must be an integer >= 1, not 0"),
+    ("FrameClassifier", "calibration", "platt", r"calibration must be 'sigmoid', 'isotonic' or None, not 'platt'"),
+    ("FrameClassifier", "threshold", 1.5, r"threshold must be a probability in \(0, 1\), 'f1' or 'youden', not 1.5"),
+    ("FrameClassifier", "C", 0, r"C must be a number > 0, not 0"),
+    ("FrameClassifier", "calibration_cv", 1, r"calibration_cv must be an integer >= 2, not 1"),
+    ("FrameClassifier", "class_weight", "auto", r"class_weight must be 'balanced', None or a dict"),
+    ("FrameClassifier", "vectorizer", "tfidf", r"vectorizer must be a transformer with fit_transform and transform"),
 ]
 
 
@@ -141,7 +155,7 @@ def fitted(inputs):
         if name not in cache:
             est = spec.make().set_params(**spec.fit_params)
             X = inputs[spec.input]
-            cache[name] = est, est.fit(X), X
+            cache[name] = est, spec.fit(est, X), X
         return cache[name]
 
     return fit
@@ -197,7 +211,7 @@ def test_bad_parameter_is_refused_at_fit_not_at_init(name, parameter, value, mes
     est = spec.make().set_params(**{parameter: value})  # no validation before fit
     assert getattr(type(est)(**{parameter: value}), parameter) is value
     with pytest.raises(ValueError, match=message):
-        est.fit(inputs[spec.input])
+        spec.fit(est, inputs[spec.input])
 
 
 @pytest.mark.parametrize("name", [n for n, spec in SPECS.items() if spec.before_fit.get("get_feature_names_out")])
