@@ -336,18 +336,23 @@ def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", 
         small = counts.index[counts < min_total].tolist()
         left_out += [f"{term} {level!r} ({counts[level]} documents)" for level in small]
         data = data[~data[term].isin(small)]
+    single = [term for term in terms if data[term].nunique() < 2]  # nothing to compare within the term
+    for term in single:
+        left_out.append(f"{term}: one level only ({', '.join(map(str, data[term].unique()))})")
+    terms = {t: None for t in terms if t not in single}
     for term in terms:
         counts = data[term].value_counts()
         terms[term] = str(counts.index[0]) if term == "period" else str(reference or counts.index[0])
-    if periods is not None:
+    if "period" in terms:
         terms["period"] = sorted(data["period"].unique())[0]  # the earliest period is the reference
-    if terms["group"] not in set(data["group"]):
+    if "group" in terms and terms["group"] not in set(data["group"]):
         raise ValueError(f"reference {terms['group']!r} is not a value of {group!r}")
-    design = _design(data, terms)
+    design = _design(data, terms) if terms else None
     rows = []
     for frame in table.columns:
         y = table.loc[data.index, frame].to_numpy()
-        fitted = _separated(y, data, terms) or _fit_effects(y, design, confidence)
+        fitted = (_separated(y, data, terms) or _fit_effects(y, design, confidence) if terms else
+                  f"not estimable: {'; '.join(left_out) or 'no documents'}")
         if isinstance(fitted, str):
             rows.append({"frame": frame, "term": "", "level": "", "n": len(y), "note": fitted})
             continue
@@ -408,6 +413,9 @@ def describe_effect(effects: pd.DataFrame, *, group: str = "outlet group", alpha
     >>> describe_effect(effects, group="outlet_country")
     'outlet_country RU used the partnership frame 41.2 points more often than outlet_country US (95% CI 35.0 to 47.4, p < 0.001; n = 900), for the same mix of periods.'
     """
+    if not (effects["term"] == "group").any():
+        why = "; ".join(effects.attrs.get("left_out", [])) or "no model could be fitted"
+        return f"No comparison between {group}s is possible here ({why})."
     rows = effects[(effects["term"] == "group") & (effects["p"] < alpha)].dropna(subset=["effect"])
     if rows.empty:
         return f"No {group} differs from the reference group in any frame at the {alpha:.0%} level."

@@ -758,8 +758,9 @@ def plot_frames_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str
     legend = add_events(ax, events)
     confidence = data.attrs.get("confidence", 0.95)
     partial = int(data.drop_duplicates(x)["partial"].sum())
+    resampled = f"each {word}'s documents" + (" and the classifier's error rates" if y != "share" else "")
     caption(ax, f"{len(names)} frames; bands: {confidence:.0%} bootstrap intervals ({data.attrs.get('n_boot', 1000):,} "
-                f"resamples of each {word}'s documents)" + notes[0]
+                f"resamples of {resampled})" + notes[0]
                 + (f"; {partial} partial {word}(s) at the edges hollow" if partial else "") + gaps
                 + (f"; {data.attrs['undated']:,} undated left out" if data.attrs.get("undated") else "")
                 + _events_note(legend))
@@ -784,10 +785,14 @@ def plot_frame_differences(data: pd.DataFrame, *, x: str = "diff", y: str = "gro
         where = np.arange(len(groups)) + (i - (len(frames_) - 1) / 2) * step
         ax.errorbar(part[x], where, xerr=[part[x] - part["diff_low"], part["diff_high"] - part[x]], fmt="o",
                     color=colour, markersize=4, capsize=2, linewidth=1.1, label=str(frame).replace("_", " "), **kw)
+    if not groups:  # one group, or every other group under the minimum: nothing to compare, and the chart says so
+        ax.text(0.5, 0.5, f"nothing to compare: every group but {reference} has too few documents",
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#555555")
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(np.arange(len(groups)), groups)
     ax.set_xlabel(f"difference from {reference} (percentage points)")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)
+    if frames_:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title="frame", title_fontsize=7)
     small = sorted(set(data.loc[~data["reliable"], y]))
     caption(ax, f"dots: share of the group's documents with the frame minus {reference}'s; bars: "
                 f"{data.attrs.get('confidence', 0.95):.0%} bootstrap intervals; n = "

@@ -60,6 +60,18 @@ def _is_partial(table: pd.DataFrame, published: pd.Series) -> pd.Series:
     return (table["period_start"] < first.normalize()) | (table["period_end"] > last_day_end)
 
 
+def _edges_and_collection(table: pd.DataFrame, published: pd.Series, collected: dict | None, freq: str) -> None:
+    """Fill ``partial`` and, for a filtered corpus (``collected``: documents per day of the whole collection),
+    ``collected``: the edges and the volume are the whole collection's, not the matches'."""
+    if not collected:
+        table["partial"] = _is_partial(table, published)
+        return
+    days = pd.to_datetime(pd.Series(list(collected)), utc=True)
+    per_period = pd.Series(list(collected.values()), index=days.dt.tz_localize(None).dt.to_period(freq).dt.start_time)
+    table["collected"] = table["period_start"].map(per_period.groupby(level=0).sum()).fillna(0).astype("int64")
+    table["partial"] = _is_partial(table, days)
+
+
 def _mark_events(table: pd.DataFrame, events: pd.DataFrame | None) -> None:
     """Fill ``table["events"]`` with the labels of the events inside each period ("; " between)."""
     table["events"] = ""
@@ -111,24 +123,20 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
 
     Parameters
     ----------
-    corpus : DataFrame with ``published`` (UTC timestamps; undated documents are left out and
-        counted in ``result.attrs["undated"]``).
+    corpus : DataFrame with ``published`` (UTC; undated documents left out, counted in ``attrs["undated"]``).
     codes : array-like of int, or boolean mask, aligned with ``corpus``
         The group of each document (a cluster id, a factorized value). NaN or a negative code:
         in no group, so not in ``n``, but still in the period's ``total``. A boolean mask is one
         group (the True documents) and the table has no group column.
-    freq : {"D", "W", "M", "auto"} or any pandas period alias, default="W" (weeks start on Monday).
-        "auto": :func:`choose_freq`, the finest of week, month and quarter in which 70% of the documents
-        fall in periods of at least ``min_total``.
+    freq : {"D", "W", "M", "auto"} or any pandas period alias, default="W" (weeks start on Monday);
+        "auto": :func:`choose_freq`.
     by : str, optional
         A column (``outlet``, ``language``): counts and denominators per value of it, so a share
         reads "of this outlet's coverage that week". Documents without a value are left out.
     events : DataFrame, optional
         Columns ``date`` and ``label`` (the timeline); each period lists the events inside it.
-    name : str, default="group"
-        The name of the group column (``cluster``, ``frame``, ...).
-    min_total : int, default=MIN_TOTAL (20)
-        The smallest denominator whose share is worth reading.
+    name : str, default="group": the name of the group column (``cluster``, ``frame``, ...).
+    min_total : int, default=MIN_TOTAL (20): the smallest denominator whose share is worth reading.
 
     Returns
     -------
@@ -138,11 +146,9 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     number of dated documents in the period (and value of ``by``), ``share`` is ``n / total``
     (0 when the total is 0), ``reliable`` is ``total >= min_total``. ``partial`` is True for the
     first and last periods when the corpus starts or ends inside them: their counts are not
-    comparable. When ``corpus.attrs["collected_per_day"]`` is present (a corpus a query or dates
-    filtered: :func:`analysis.workflow.collected_per_day`) and ``by`` is None, ``collected`` is the
-    number of documents of the whole collection in the period, and ``partial`` is judged on the
-    collection's first and last day: the edges of a query's matches are not the edges of the
-    collection. ``attrs``: undated, freq, min_total, by.
+    comparable. A filtered corpus (``attrs["collected_per_day"]``, and ``by`` None) adds ``collected``,
+    the whole collection's documents, and has its edges judged on the collection (:func:`_edges_and_collection`).
+    ``attrs``: undated, freq, min_total, by.
 
     Examples
     --------
@@ -153,8 +159,6 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
       2024-06-17        0  1      2    0.5     True
       2024-06-24        0  0      0    0.0    False
       2024-07-01        0  1      1    1.0     True
-    >>> counts_by_period(corpus, [True, False, False], freq="M").columns.tolist()
-    ['period_start', 'period_end', 'n', 'total', 'share', 'reliable', 'partial', 'events']
     >>> counts_by_period(corpus, [True, False, False], freq="M", min_total=2)["reliable"].tolist()
     [True, False]
     """
@@ -185,14 +189,7 @@ def counts_by_period(corpus: pd.DataFrame, codes, *, freq: str = "W", by: str | 
     table["share"] = np.where(table["total"] > 0, table["n"] / table["total"].where(table["total"] > 0, 1), 0.0)
     table["reliable"] = table["total"] >= min_total
     table.insert(1, "period_end", table["period_start"].map(dict(zip(all_periods.start_time, all_periods.end_time))))
-    collected = corpus.attrs.get("collected_per_day") if by is None else None
-    if collected:  # a filtered corpus: edges and volume are the whole collection's
-        days = pd.to_datetime(pd.Series(list(collected)), utc=True)
-        per_period = pd.Series(list(collected.values()), index=days.dt.tz_localize(None).dt.to_period(freq).dt.start_time)
-        table["collected"] = table["period_start"].map(per_period.groupby(level=0).sum()).fillna(0).astype("int64")
-        table["partial"] = _is_partial(table, days)
-    else:
-        table["partial"] = _is_partial(table, frame["published"])
+    _edges_and_collection(table, frame["published"], corpus.attrs.get("collected_per_day") if by is None else None, freq)
     _mark_events(table, events)
     if is_mask:
         table = table.drop(columns=name)

@@ -100,3 +100,28 @@ def test_frames_over_time_on_a_real_corpus_obey_the_grid(shared_data):
     assert table["n"].sum() == int(frames.loc[dated.index, "nuclear"].sum())
     assert ((table["low"] <= table["share"]) & (table["share"] <= table["high"]) | (table["total"] == 0)).all()
     assert table["partial"].iloc[[0, -1]].any() or dated.min().dayofweek == 0
+
+
+def test_frames_over_time_corrects_each_period_for_misclassification():
+    """A classifier with tpr 0.7 and fpr 0.1 over-counts a rare frame: the corrected share comes back."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2024-01-01", periods=2000, freq="h", tz="UTC")
+    truth = rng.random(2000) < 0.1
+    predicted = np.where(truth, rng.random(2000) < 0.7, rng.random(2000) < 0.1).astype(int)
+    rates = pd.DataFrame({"frame": ["legality"], "tpr": [0.7], "fpr": [0.1], "positives": [300], "negatives": [900]})
+    table = frames_over_time(_corpus(days), pd.DataFrame({"legality": predicted}), freq="W", rates=rates,
+                             n_boot=500)
+    full = table[~table["partial"]]
+    assert full["share"].mean() > 0.13  # naive: about 0.1 * 0.7 + 0.9 * 0.1 = 0.16
+    assert abs(full["corrected"].mean() - 0.1) < 0.03
+    assert ((full["corrected_low"] <= 0.1) & (0.1 <= full["corrected_high"])).mean() >= 0.8
+    assert table.attrs["freq"] == "W"
+
+
+def test_frame_effects_with_one_group_say_so():
+    corpus = _corpus(pd.date_range("2024-01-01", periods=100, freq="D", tz="UTC"), ["KR"] * 100)
+    frames = pd.DataFrame({"partnership": [1, 0] * 50})
+    effects = frame_effects(corpus, frames, group="outlet_group", periods=["2024-02-15"])
+    assert effects["term"].tolist() == ["period"] and "one level only (KR)" in effects.attrs["left_out"][0]
+    alone = frame_effects(corpus, frames, group="outlet_group")
+    assert alone["effect"].isna().all() and "not estimable: group: one level only (KR)" in alone["note"].iloc[0]
