@@ -241,6 +241,23 @@ def _korean_compound(abbr: str, standalone: str, abbreviations: str) -> str:
     return f"{a}(?:{'|'.join(dotted + _korean_glued(a, abbr, standalone, abbreviations))})"
 
 
+def compile_alternatives(groups: dict, factored: bool = True) -> list:
+    """One compiled pattern per case mode from ``{case_sensitive: [(length, group, pattern), ...]}``, the
+    longest alternative first ("North Korea" before "Korea"); ``factored``: grouped by first letter, which
+    matches exactly what the plain alternation matches, only quicker (tested). Shared by the actor tagger
+    and the frame scorer."""
+    compiled = []
+    for case_sensitive, items in groups.items():
+        if not items:
+            continue
+        items = sorted(items, key=lambda t: -t[0])
+        if factored:
+            compiled.append(re.compile(_factored(items, not case_sensitive)))
+        else:
+            compiled.append(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in items), 0 if case_sensitive else re.I))
+    return compiled
+
+
 _PREFIXES = (r"(?<![\w.])", f"(?<![{_HANGUL}])", "")  # the left boundaries; "": none before the first letter
 
 
@@ -446,16 +463,7 @@ class ActorTagger(TransformerMixin, BaseEstimator):
                     n += 1
                     owners[group] = key
                     groups[True].append((1, group, _korean_compound(abbr, standalone, abbreviations)))
-        compiled = []
-        for case_sensitive, items in groups.items():
-            if not items:
-                continue
-            items.sort(key=lambda t: -t[0])  # longest alias first: "North Korea" before "Korea"
-            if factored:
-                compiled.append(re.compile(_factored(items, not case_sensitive)))
-            else:
-                compiled.append(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in items), 0 if case_sensitive else re.I))
-        return compiled, owners
+        return compile_alternatives(groups, factored), owners
 
     # -- matching --------------------------------------------------------------
     def find(self, text: str, language: str | None = None) -> list[tuple[int, int, str, str]]:

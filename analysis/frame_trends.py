@@ -281,6 +281,27 @@ def _fit_effects(y: np.ndarray, design: pd.DataFrame, confidence: float) -> pd.D
                                    "Conf. Int. Low": "low", "Cont. Int. Hi.": "high"})[["effect", "se", "p", "low", "high"]]
 
 
+def _model_terms(data: pd.DataFrame, terms: list, *, reference, min_total: int, group: str):
+    """The documents and terms a model can use, each term's reference level, and what was left out:
+    levels under ``min_total`` documents, and terms with a single level (nothing to compare)."""
+    left_out = []
+    for term in terms:  # levels too small to estimate anything about
+        counts = data[term].value_counts()
+        small = counts.index[counts < min_total].tolist()
+        left_out += [f"{term} {level!r} ({counts[level]} documents)" for level in small]
+        data = data[~data[term].isin(small)]
+    single = [term for term in terms if data[term].nunique() < 2]
+    left_out += [f"{term}: one level only ({', '.join(map(str, data[term].unique()))})" for term in single]
+    chosen = {}
+    for term in (t for t in terms if t not in single):
+        counts = data[term].value_counts()
+        # the earliest period, and the reference (default: the largest) group
+        chosen[term] = sorted(data[term].unique())[0] if term == "period" else str(reference or counts.index[0])
+    if "group" in chosen and chosen["group"] not in set(data["group"]):
+        raise ValueError(f"reference {chosen['group']!r} is not a value of {group!r}")
+    return data, chosen, left_out
+
+
 def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", periods=None, reference=None,
                   min_total: int = MIN_TOTAL, confidence: float = 0.95) -> pd.DataFrame:
     """Effects of outlet group (and period) on each frame: a logistic model per frame, in percentage points.
@@ -329,24 +350,8 @@ def frame_effects(corpus: pd.DataFrame, frames, *, group: str = "outlet_group", 
     if periods is not None:
         data["period"] = _period_labels(corpus["published"], periods)
         terms["period"] = None
-    data = data.dropna()
-    left_out = []
-    for term in terms:  # levels too small to estimate anything about
-        counts = data[term].value_counts()
-        small = counts.index[counts < min_total].tolist()
-        left_out += [f"{term} {level!r} ({counts[level]} documents)" for level in small]
-        data = data[~data[term].isin(small)]
-    single = [term for term in terms if data[term].nunique() < 2]  # nothing to compare within the term
-    for term in single:
-        left_out.append(f"{term}: one level only ({', '.join(map(str, data[term].unique()))})")
-    terms = {t: None for t in terms if t not in single}
-    for term in terms:
-        counts = data[term].value_counts()
-        terms[term] = str(counts.index[0]) if term == "period" else str(reference or counts.index[0])
-    if "period" in terms:
-        terms["period"] = sorted(data["period"].unique())[0]  # the earliest period is the reference
-    if "group" in terms and terms["group"] not in set(data["group"]):
-        raise ValueError(f"reference {terms['group']!r} is not a value of {group!r}")
+    data, terms, left_out = _model_terms(data.dropna(), list(terms), reference=reference, min_total=min_total,
+                                         group=group)
     design = _design(data, terms) if terms else None
     rows = []
     for frame in table.columns:

@@ -68,7 +68,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .actors import _CASE_SENSITIVE_RE, _factored, alias_pattern
+from .actors import _CASE_SENSITIVE_RE, alias_pattern, compile_alternatives
 from .codebooks import Codebook, available_codebooks, load_codebook
 from .sentences import sentence_spans
 
@@ -420,7 +420,7 @@ def compile_cues(codebook: Codebook, language: str | None, factored: bool = True
     Returns ``(patterns, owners)``: one alternation per case mode (cues of 2-5 capitals, NPT or ООН,
     match case-sensitively), and for each named group the frames its cue belongs to and the cue's
     language. Alternatives are sorted longest cue first and factored on their first letters as
-    the actor tagger's are (:func:`analysis.actors._factored`); ``factored=False`` gives the plain
+    the actor tagger's are (:func:`analysis.actors.compile_alternatives`); ``factored=False`` gives the plain
     alternation, which matches the same (tested), only slower.
     """
     languages = codebook.languages if language is None else tuple(dict.fromkeys(("en", language)))
@@ -440,16 +440,7 @@ def compile_cues(codebook: Codebook, language: str | None, factored: bool = True
                 if frame.id not in frames_of[groups[key]]:
                     frames_of[groups[key]].append(frame.id)
     owners = {group: (tuple(frames_of[group]), lang) for group, (_, lang) in owners.items()}
-    compiled = []
-    for case_sensitive, found in items.items():
-        if not found:
-            continue
-        found.sort(key=lambda item: -item[0])  # longest cue first: "nuclear weapons" before "weapons"
-        if factored:
-            compiled.append(re.compile(_factored(found, not case_sensitive)))
-        else:
-            compiled.append(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in found), 0 if case_sensitive else re.I))
-    return compiled, owners
+    return compile_alternatives(items, factored), owners  # longest cue first: "nuclear weapons" before "weapons"
 
 
 def best_thresholds(scores: pd.DataFrame, labels: pd.DataFrame) -> dict[str, float]:
