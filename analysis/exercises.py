@@ -157,3 +157,51 @@ def check_peak_event(answer, corpus: pd.DataFrame) -> Feedback:
         return Feedback(True, f"correct: {answer} drove {events[str(answer)]} of that week's articles{also}.")
     return Feedback(False, f"not yet: {answer} is not the main event of that week. Hint: which timeline dates "
                            "fall inside the peak week? Compare with the headlines of that week.")
+
+
+def planted_codes(sample: pd.DataFrame, frames, *, coder: str = "A") -> pd.DataFrame:
+    """Exercise 4: the demo's planted frames of ``sample`` as one coder's codes (the long table of
+    :func:`analysis.coding.read_coding_sheets`): a stand-in for a coder who is always right."""
+    missing = _needs_truth(sample, "truth_frames")
+    if missing:
+        raise ValueError(missing.message)
+    planted = sample["truth_frames"].fillna("").str.split("|")
+    rows = [(u, d, coder, f, int(f in p)) for u, d, p in zip(sample["unit_id"], sample["doc_id"], planted) for f in frames]
+    return pd.DataFrame(rows, columns=["unit_id", "doc_id", "coder", "frame", "value"]).astype({"value": "Int64"})
+
+
+def second_coder(codes: pd.DataFrame, *, coder: str = "B", flip: float = 0.15, random_state=0) -> pd.DataFrame:
+    """Exercise 4: a SIMULATED second coder who disagrees with ``codes`` on a share ``flip`` of the decisions."""
+    rng = np.random.default_rng(random_state)
+    flipped = rng.random(len(codes)) < flip
+    values = codes["value"].astype(int).to_numpy()
+    return codes.assign(coder=coder, value=pd.array(np.where(flipped, 1 - values, values), dtype="Int64"))
+
+
+def check_alpha(answer, codes: pd.DataFrame, frame: str, *, tolerance: float = 0.01) -> Feedback:
+    """Exercise 4, task 1: Krippendorff's alpha (nominal) of ``frame`` between the coders of ``codes``."""
+    from .coding import agreement
+
+    if answer is None:
+        return _unanswered("a number between -1 and 1")
+    expected = float(agreement(codes).set_index("frame").loc[frame, "alpha"])
+    if abs(float(answer) - expected) <= tolerance:
+        return Feedback(True, f"correct: alpha = {expected:.3f} for {frame}"
+                              + (" (below 0.667: not reliable enough to validate anything)." if expected < 0.667 else "."))
+    return Feedback(False, f"not yet ({float(answer):.3f}): alpha is not percent agreement. Hint: "
+                           "`coding.agreement(codes)` gives both; alpha corrects agreement for chance.")
+
+
+def check_prevalence(answer, corpus: pd.DataFrame, frame: str, *, tolerance: float = 0.05) -> Feedback:
+    """Exercise 4, task 3: the share of ``corpus`` whose planted frames include ``frame``."""
+    missing = _needs_truth(corpus, "truth_frames")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered("a share between 0 and 1")
+    truth = float(corpus["truth_frames"].fillna("").str.split("|").map(lambda f: frame in f).mean())
+    if abs(float(answer) - truth) <= tolerance:
+        return Feedback(True, f"correct: the planted share of {frame} is {truth:.3f}; yours is {float(answer):.3f}.")
+    hint = ("too high: a classifier's raw count includes its false positives; correct it with "
+            "`corrected_prevalence`" if float(answer) > truth else "too low: did you take a share of the right documents?")
+    return Feedback(False, f"not yet ({float(answer):.3f}): {hint}.")
