@@ -25,7 +25,7 @@ Examples
 ...                      "text": ["Talks lasted two days."], "language": ["en"]})
 >>> heads, bodies = tokenize_fields(docs)
 >>> heads
-[['@PUTIN', '@KIM_JONG_UN', '@SIGN', '@TREATY', '@LEADER', 'met', '@PYONGYANG']]
+[['@PUTIN', '@KIM_JONG_UN', '@SIGN', '@TREATY', '@LEADER', '@SUMMIT', '@PYONGYANG']]
 >>> bodies
 [['@SUMMIT', 'last', 'day']]
 """
