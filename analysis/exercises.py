@@ -205,3 +205,85 @@ def check_prevalence(answer, corpus: pd.DataFrame, frame: str, *, tolerance: flo
     hint = ("too high: a classifier's raw count includes its false positives; correct it with "
             "`corrected_prevalence`" if float(answer) > truth else "too low: did you take a share of the right documents?")
     return Feedback(False, f"not yet ({float(answer):.3f}): {hint}.")
+
+
+def _demo_source_names() -> tuple[set[str], dict[str, str]]:
+    """The demo's wire keys, and each demo source key and registry id (when the templates give one) -> key."""
+    from . import config
+
+    templates = config.read_yaml(config.REGISTRY_DIR / "demo_templates.yaml")
+    names = {}
+    for key, source in templates["sources"].items():
+        names[key.casefold()] = key
+        if source.get("registry"):
+            names[str(source["registry"]).casefold()] = key
+    return set(templates["wires"]), names
+
+
+def rewrite_source_changes(corpus: pd.DataFrame, *, language: str = "id") -> pd.DataFrame:
+    """Exercise 5: the planted sources each rewrite in ``language`` keeps, drops and adds from its wire version.
+
+    One row per rewrite whose wire original is in ``corpus``: ``doc_id``, ``original``, ``outlet``,
+    ``wire``, ``credited`` (the rewrite names the wire), and lists of demo source keys ``kept``,
+    ``dropped`` (quoted in the original, not in the rewrite) and ``added`` (a local voice). The
+    credit to the wire itself is not a quoted source and is left out. SIMULATED truth.
+
+    Examples
+    --------
+    >>> from analysis.demo import load_demo
+    >>> changes = rewrite_source_changes(load_demo(400, random_state=0))
+    >>> sorted(changes.columns)[:4]
+    ['added', 'credited', 'doc_id', 'dropped']
+    """
+    wires, _ = _demo_source_names()
+    cited = corpus.set_index("doc_id")["truth_cited"].fillna("")
+    rewrites = corpus[corpus["truth_is_rewrite_of"].fillna("").ne("") & corpus["language"].eq(language)
+                      & corpus["truth_is_rewrite_of"].isin(corpus["doc_id"])]
+    rows = []
+    for row in rewrites.itertuples(index=False):
+        original = [s for s in cited[row.truth_is_rewrite_of].split("|") if s and s not in wires]
+        own = [s for s in cited[row.doc_id].split("|") if s and s not in wires]
+        rows.append({"doc_id": row.doc_id, "original": row.truth_is_rewrite_of, "outlet": row.outlet,
+                     "wire": row.truth_wire_origin, "credited": row.truth_credited == "yes",
+                     "kept": [s for s in original if s in own], "dropped": [s for s in original if s not in own],
+                     "added": [s for s in own if s not in original]})
+    return pd.DataFrame(rows, columns=["doc_id", "original", "outlet", "wire", "credited", "kept", "dropped", "added"])
+
+
+def check_kept_share(answer, corpus: pd.DataFrame, *, tolerance: float = 0.05) -> Feedback:
+    """Exercise 5, task 1: of the sources the wire originals quote, the share Indonesian rewrites keep (0-1)."""
+    missing = _needs_truth(corpus, "truth_cited")
+    if missing:
+        return missing
+    if answer is None:
+        return _unanswered("a share between 0 and 1")
+    changes = rewrite_source_changes(corpus)
+    kept, dropped = changes["kept"].str.len().sum(), changes["dropped"].str.len().sum()
+    truth = kept / (kept + dropped)
+    if abs(float(answer) - truth) <= tolerance:
+        return Feedback(True, f"correct: the {len(changes)} Indonesian rewrites keep {truth:.1%} of the "
+                              f"{kept + dropped} quotes of their wire versions (yours: {float(answer):.1%}).")
+    hint = ("too low: did you count the wire's credit as a dropped source, or miss quotes the extractor found "
+            "under a surname? Compare registry ids, not spans" if float(answer) < truth else
+            "too high: a source the rewrite adds is not one it keeps; count only the original's sources")
+    return Feedback(False, f"not yet ({float(answer):.1%}): {hint}.")
+
+
+def check_changed_source(answer, corpus: pd.DataFrame, *, change: str = "dropped") -> Feedback:
+    """Exercise 5, task 2: the source Indonesian rewrites drop (``change="dropped"``) or add (``"added"``)
+    most often, as a registry id or demo source key."""
+    missing = _needs_truth(corpus, "truth_cited")
+    if missing:
+        return missing
+    if change not in {"dropped", "added"}:
+        raise ValueError(f"change must be 'dropped' or 'added', not {change!r}")
+    if answer is None:
+        return _unanswered("a source's registry id (a string such as 'PESKOV')")
+    counts = rewrite_source_changes(corpus)[change].explode().dropna().value_counts()
+    _, names = _demo_source_names()
+    key = names.get(str(answer).casefold())
+    if key is not None and key == counts.index[0]:
+        return Feedback(True, f"correct: {answer}, {change} by {counts.iloc[0]} rewrites (the next: "
+                              f"{counts.index[1]}, {counts.iloc[1]}).")
+    return Feedback(False, f"not yet: {answer} is {change} {int(counts.get(key, 0))} times. Hint: for each rewrite, "
+                           "compare the registry ids it cites with those of its original, leaving the wire credit out.")
