@@ -35,3 +35,27 @@ def test_check_prevalence_against_the_planted_share():
     assert exercises.check_prevalence(truth + 0.02, demo, "human_cost").correct
     high = exercises.check_prevalence(truth + 0.2, demo, "human_cost")
     assert not high.correct and "false positives" in high.message
+
+
+def test_rewrite_source_changes_partition_each_original_s_sources():
+    demo = load_demo(1500, random_state=3)  # SIMULATED
+    changes = exercises.rewrite_source_changes(demo)
+    assert len(changes) > 20 and set(changes["outlet"]) <= set(demo.loc[demo["language"] == "id", "outlet"])
+    cited = demo.set_index("doc_id")["truth_cited"]
+    wires, _ = exercises._demo_source_names()
+    for row in changes.itertuples():
+        original = {s for s in cited[row.original].split("|") if s and s not in wires}
+        assert set(row.kept) | set(row.dropped) == original and not set(row.kept) & set(row.dropped)
+        assert not set(row.added) & original and not set(row.added) & wires
+
+
+def test_check_kept_share_and_changed_source():
+    demo = load_demo(1500, random_state=3)  # SIMULATED
+    changes = exercises.rewrite_source_changes(demo)
+    kept, dropped = changes["kept"].str.len().sum(), changes["dropped"].str.len().sum()
+    assert exercises.check_kept_share(kept / (kept + dropped), demo).correct
+    assert not exercises.check_kept_share(kept / (kept + dropped) - 0.2, demo).correct
+    top = changes["dropped"].explode().dropna().value_counts()
+    assert exercises.check_changed_source(top.index[0], demo).correct
+    assert not exercises.check_changed_source(top.index[-1], demo).correct
+    assert not exercises.check_changed_source(None, demo).correct
