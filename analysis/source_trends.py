@@ -100,7 +100,8 @@ def source_labels(attributions: pd.DataFrame, values: pd.Series) -> dict:
     names = {ANONYMOUS: "anonymous sources", UNREGISTERED: "unregistered sources", OTHER: "other sources"}
     if "label" in attributions and "canonical" in attributions:
         pairs = pd.DataFrame({"value": values.to_numpy(), "label": attributions["label"].astype("string").to_numpy()})
-        pairs = pairs[values.to_numpy() == attributions["canonical"].astype("string").to_numpy()].dropna()
+        same = values.astype("string").eq(attributions["canonical"].astype("string")).fillna(False)
+        pairs = pairs[same.to_numpy(dtype=bool)].dropna()
         if len(pairs):
             common = pairs.groupby("value")["label"].agg(lambda s: s.value_counts().index[0])
             names.update(common.to_dict())
@@ -339,7 +340,8 @@ def source_chains(attributions: pd.DataFrame, corpus: pd.DataFrame, *, registry=
     -------
     DataFrame, one row per attribution in the table's order: doc_id, field, sentence, outlet, wire
     (the wire's label), institution, speaker, country, type, [kind, cue,] path ("Kompas → Reuters →
-    PENTAGON → Sabrina Singh"; missing links left out). ``attrs["has_wire_origin"]``.
+    PENTAGON → Sabrina Singh"; missing links left out, a name repeated once: the wire's own article
+    reads "Yonhap → ..."). ``attrs["has_wire_origin"]``.
 
     Examples
     --------
@@ -365,7 +367,7 @@ def source_chains(attributions: pd.DataFrame, corpus: pd.DataFrame, *, registry=
     rows["speaker"] = pd.Series([p[0] for p in pairs], dtype="str")
     rows["institution"] = pd.Series([p[1] for p in pairs], dtype="str")
     links = rows[["outlet", "wire", "institution", "speaker"]].astype("object")
-    rows["path"] = [" → ".join(v for v in row if isinstance(v, str) and v) for row in links.to_numpy()]
+    rows["path"] = [" → ".join(dict.fromkeys(v for v in row if isinstance(v, str) and v)) for row in links.to_numpy()]
     echo = [c for c in ("kind", "cue") if c in rows]
     out = rows[["doc_id", "field", "sentence", "outlet", "wire", "institution", "speaker", "country", "type"] + echo
                + ["path"]]
