@@ -58,6 +58,7 @@ def load_wire_patterns(path: str | None = None) -> dict:
     for wire, entry in data.items():
         compiled[wire] = {
             "label": entry.get("label", wire),
+            "source_id": entry.get("source_id", wire.upper()),  # the wire's id in the source registry
             "dateline": [re.compile(p, re.M) for p in entry.get("dateline", [])],
             "credit": [re.compile(p, re.I) for p in entry.get("credit", [])],
             "mention": [re.compile(p, re.I) for p in entry.get("mention", []) or []],

@@ -801,6 +801,164 @@ def plot_frame_differences(data: pd.DataFrame, *, x: str = "diff", y: str = "gro
     return _finish(ax)
 
 
+def _one_group(data: pd.DataFrame) -> None:
+    """Refuse a table with several groups (outlet groups, languages): one line per source and group is unreadable."""
+    by = data.attrs.get("by")
+    if by and by in data and data[by].nunique() > 1:
+        raise ValueError(f"data has rows for {data[by].nunique()} values of {by!r}: draw one at a time, "
+                         f"e.g. data[data[{by!r}] == {str(data[by].iloc[0])!r}]")
+
+
+def plot_sources_over_time(data: pd.DataFrame, *, x: str = "period_start", y: str = "doc_share", hue: str = "source",
+                           top: int = 6, sources=None, events: pd.DataFrame | None = None, min_total: int | None = None,
+                           ax=None, **kw):
+    """The share of documents citing each of the ``top`` sources (or types, countries) per period (%).
+
+    ``data`` is :func:`analysis.source_trends.source_counts` output (one group: filter it first).
+    ``y="doc_share"``: documents citing it over ALL the period's documents (those citing nobody
+    too), with its Wilson interval as a band; ``y="attribution_share"``: attributions to it over
+    all attributions of the period. The rules of every share chart: periods under ``min_total``
+    (documents, or attributions) hollow grey and not joined; partial edge periods hollow; periods
+    without any left out; events marked.
+    """
+    ax = _axes(ax)
+    _one_group(data)
+    documents = y == "doc_share"
+    cited = data.groupby(hue)["docs" if documents else "attributions"].sum()
+    names = list(sources) if sources is not None else sorted(cited.index, key=lambda v: (-cited[v], str(v)))[:top]
+    labels = dict(zip(data[hue], data["label"])) if "label" in data else {}
+    word, notes = _period_word(data), []
+    for name, colour in zip(names, palette(len(names))):
+        part = data[data[hue] == name].sort_values(x)
+        part = part.assign(share=part[y]) if documents else \
+            part.assign(share=part[y], total=part["attributions_total"]).drop(columns="reliable")
+        part.attrs = dict(data.attrs)
+        values, note = _draw_shares(ax, part, x, colour, textwrap.shorten(str(labels.get(name, name)), 30,
+                                                                          placeholder="…"), min_total, word, **kw)
+        notes.append(note)
+        ok = ~np.isnan(values)
+        if documents:
+            ax.fill_between(part[x], np.where(ok, part["low"] * 100, np.nan), np.where(ok, part["high"] * 100, np.nan),
+                            color=colour, alpha=0.15, linewidth=0)
+        edge = part["partial"].to_numpy(dtype=bool) & ok
+        if edge.any():
+            ax.plot(part[x][edge], values[edge], linestyle="none", marker="o", markersize=6, markerfacecolor="white",
+                    markeredgecolor=colour, zorder=3)
+    kind = {"type": "source types", "canonical": "sources", "country": "source countries"}.get(
+        data.attrs.get("source_by"), "sources")
+    ax.set_ylabel(f"documents citing it (% of all documents per {word})" if documents
+                  else f"attributions to it (% of all attributions per {word})")
+    ax.set_xlabel("period start (UTC)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False, title=kind, title_fontsize=7)
+    _date_axis(ax)
+    gaps = _mark_not_collected(ax, data)
+    legend = add_events(ax, events)
+    partial = int(data.drop_duplicates(x)["partial"].sum())
+    periods = data.drop_duplicates(x)
+    caption(ax, f"n = {int(periods['total'].sum()):,} documents, {int(periods['docs_citing'].sum()):,} citing a source, "
+                f"{int(periods['attributions_total'].sum()):,} attributions; "
+                f"the {len(names)} most cited of {data[hue].nunique()} {kind}; "
+                + ("a document citing several counts for each; bands: 95% Wilson intervals; documents citing nobody "
+                   "are in the denominator" if documents else "every attribution counts")
+                + (notes[0].replace("documents", "attributions") if notes and not documents else
+                   (notes[0] if notes else ""))
+                + (f"; {partial} partial {word}(s) at the edges hollow" if partial else "") + gaps
+                + (f"; {data.attrs['undated']:,} undated documents left out" if data.attrs.get("undated") else "")
+                + _events_note(legend))
+    return _finish(ax)
+
+
+def plot_source_types_by_outlet(data: pd.DataFrame, *, top: int = 7, ax=None, **kw):
+    """Stacked horizontal bars: each outlet's attributions by source type (% of the outlet's), all outlets last.
+
+    ``data`` is :func:`analysis.source_trends.outlet_source_table` output. Types beyond the
+    ``top`` most frequent are pooled as "other types" (grey); long outlet names wrap on two
+    lines; each bar is labelled with its number of attributions; outlets citing nobody keep
+    their row, marked "no attributions".
+    """
+    from .source_trends import TOTAL
+
+    ax = _axes(ax)
+    by = data.attrs.get("by", data.columns[0])
+    cells = data[data["source"] != TOTAL]
+    order = [s for s in dict.fromkeys(cells.loc[cells[by] == TOTAL, "source"])]
+    kept = order[:top] if len(order) > top + 1 else order
+    pooled = cells.assign(source=cells["source"].where(cells["source"].isin(kept), "other types"))
+    table = pooled.pivot_table(index=by, columns="source", values="attributions", aggfunc="sum", sort=False)
+    table = table[kept + (["other types"] if "other types" in table.columns else [])]
+    outlets = [o for o in dict.fromkeys(cells[by]) if o != TOTAL] + [TOTAL]
+    table = table.reindex(outlets[::-1]).fillna(0)  # barh draws bottom up: the first outlet on top, all outlets last
+    sums = table.sum(axis=1)
+    shares = table.div(sums.replace(0, np.nan), axis=0).fillna(0) * 100
+    names = [textwrap.fill("all outlets" if o == TOTAL else str(o), 28, max_lines=2, placeholder="…")
+             for o in shares.index]
+    left = np.zeros(len(shares))
+    colours = palette(len(kept)) + [OTHER_COLOUR]
+    for column, colour in zip(shares.columns, colours):
+        ax.barh(names, shares[column], left=left, color=colour, label=str(column), height=0.7, **kw)
+        left += shares[column].to_numpy()
+    for i, n in enumerate(sums.to_numpy()):
+        ax.text(101, i, f"n = {int(n):,}" if n else "no attributions", va="center", fontsize=6.5, color="#333333")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("share of the outlet's attributions (%)")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.12, 1.0), fontsize=7, frameon=False, title="source type",
+              title_fontsize=7)
+    uncited = int((sums.drop(TOTAL, errors="ignore") == 0).sum())
+    caption(ax, f"{len(outlets) - 1} {str(by).replace('_', ' ')}s; n = {int(sums.get(TOTAL, 0)):,} attributions"
+                + (f"; the {len(kept)} most frequent types shown, the rest pooled" if len(kept) < len(order) else "")
+                + (f"; {uncited} cite nobody" if uncited else "")
+                + "; shares of attributions, not of documents (the table has both)")
+    return _finish(ax)
+
+
+def plot_co_citation(data: pd.DataFrame, *, top: int = 12, ax=None, cmap: str = "Blues", **kw):
+    """A matrix of the sources cited together: documents citing both in each cell, each source's own on the diagonal.
+
+    ``data`` is :func:`analysis.source_trends.co_citation` output; the ``top`` sources with the
+    most documents among its pairs are drawn. Cells of pairs under ``min_docs`` documents are
+    left blank; the table's ``jaccard`` and ``lift`` say which pairs are more than size.
+    """
+    from matplotlib.patches import Rectangle
+
+    ax = _axes(ax)
+    cited = data.attrs.get("cited") or {}
+    in_pairs = set(data["source_a"]) | set(data["source_b"])
+    sizes = {s: cited.get(s, 0) for s in in_pairs}
+    names = sorted(in_pairs, key=lambda s: (-sizes[s], s))[:top]
+    labels = dict(zip(data["source_a"], data["label_a"])) | dict(zip(data["source_b"], data["label_b"]))
+    matrix = pd.DataFrame(np.nan, index=names, columns=names)
+    for a, b, n in data[["source_a", "source_b", "docs_both"]].itertuples(index=False):
+        if a in matrix.index and b in matrix.index:
+            matrix.loc[a, b] = matrix.loc[b, a] = n
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, aspect="equal", **kw)
+    high = np.nanmax(values) if np.isfinite(values).any() else 1
+    for i, name in enumerate(names):
+        ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor="#EEEEEE", edgecolor="none"))
+        ax.text(i, i, f"{sizes[name]:,}", ha="center", va="center", fontsize=6.5, style="italic", color="#555555")
+        for j in range(len(names)):
+            if i != j and np.isfinite(values[i, j]):
+                ax.text(j, i, f"{int(values[i, j]):,}", ha="center", va="center", fontsize=6.5,
+                        color="white" if image.norm(values[i, j]) > 0.6 else "#222222")
+    readable = [textwrap.shorten(str(labels.get(n, n)), 24, placeholder="…") for n in names]
+    # names on top, so rotated labels never run into the caption under the axes
+    ax.tick_params(top=True, bottom=False, labeltop=True, labelbottom=False)
+    ax.set_xticks(range(len(names)), readable, rotation=45, ha="left", rotation_mode="anchor", fontsize=7)
+    ax.set_yticks(range(len(names)), readable, fontsize=7)
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("cited with (documents citing both)")
+    ax.set_ylabel("source")
+    if not names:
+        ax.text(0.5, 0.5, f"no pair cited together in {data.attrs.get('min_docs', 2)}+ documents",
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#555555")
+    caption(ax, f"{len(names)} sources of {len(in_pairs)} in pairs; cells: documents citing both; diagonal (italic): "
+                f"documents citing each; blank: under {data.attrs.get('min_docs', 2)} documents together; "
+                f"n = {data.attrs.get('documents', 0):,} documents citing a source")
+    return _finish(ax)
+
+
 #: The mark a figure of the simulated demo corpus carries inside the image (``gid="simulated-mark"``).
 SIMULATED_MARK = "SIMULATED DATA – not real reporting"
 

@@ -13,6 +13,7 @@ gap) and Kompas 2025 (a gap, then a restart).
 from __future__ import annotations
 
 import inspect
+import re
 
 import matplotlib
 
@@ -82,8 +83,40 @@ BUILDERS = {
     "actor_cooccurrence_over_time": lambda c, r, f: timeseries.actor_cooccurrence_over_time(c, freq=f, top=3),
     "independent_origins_per_day": _origins,
     "frames_over_time": lambda c, r, f: _frames_table(c, r, f),
+    "source_counts": lambda c, r, f: _sources_table(c, f),
 }
-GROUP_COLUMNS = ("outlet", "group", "cluster", "value", "pair", "frame")
+GROUP_COLUMNS = ("outlet", "group", "cluster", "value", "pair", "frame", "source")
+#: A reporting verb in each corpus's language: the tiny extractor of the source tables below.
+_SAID = re.compile(r"\b(?:said|says|told|kata|ujar|mengatakan|заявил\w*|сообщил\w*)\b|밝혔다|말했다")
+_SOURCES: dict[int, pd.DataFrame] = {}
+
+
+def _attributions(corpus) -> pd.DataFrame:
+    """One attribution per sentence with a reporting verb; the speaker: the first registry actor in it, if any."""
+    from analysis.actors import ActorTagger
+    from analysis.sentences import sentence_spans
+
+    if id(corpus) not in _SOURCES:
+        tagger, rows = ActorTagger().fit(), []
+        for doc_id, field, text, language in [(d, f, t, lang) for f in ("title", "text") for d, t, lang in
+                                             zip(corpus["doc_id"], corpus[f], corpus["language"])]:
+            for k, (start, end) in enumerate(sentence_spans(text) if isinstance(text, str) else []):
+                if _SAID.search(text[start:end]):
+                    found = tagger.find(text[start:end], language if isinstance(language, str) else None)
+                    rows.append((doc_id, field, k, found[0][2] if found else None))
+        table = pd.DataFrame(rows, columns=["doc_id", "field", "sentence", "canonical"])
+        _SOURCES[id(corpus)] = table.assign(label=table["canonical"], type=np.where(
+            table["canonical"].notna(), "government", "anonymous"))
+    return _SOURCES[id(corpus)]
+
+
+def _sources_table(corpus, freq):
+    from analysis.source_trends import source_counts
+
+    cited = _attributions(corpus)
+    table = source_counts(cited, corpus, by="canonical", freq=freq, top=4)
+    assert table["attributions"].sum() == cited["doc_id"].isin(corpus.loc[corpus["published"].notna(), "doc_id"]).sum()
+    return table.rename(columns={"docs": "n"})
 
 
 def _frames_table(corpus, relevant, freq):
@@ -296,9 +329,34 @@ def test_frame_shares_obey_the_share_rules(real, freq):
     plt.close(fig)
 
 
+def _chart_sources(corpus, relevant, freq, ax):
+    table = _sources_table(corpus, freq).rename(columns={"n": "docs"})
+    plots.plot_sources_over_time(table, top=2, ax=ax)
+    return table
+
+
+@pytest.mark.parametrize("freq", ["W", "M"])
+def test_source_shares_obey_the_share_rules(real, freq):
+    """Cited sources over time: documents citing nobody in the denominator, small periods not joined, partial hollow."""
+    name, corpus, relevant = real
+    fig, ax = plt.subplots()
+    table = _chart_sources(corpus, relevant, freq, ax)
+    first = table[table["source"] == table["source"].iloc[0]].sort_values("period_start")
+    assert first["total"].sum() == corpus["published"].notna().sum()  # every dated document, citing or not
+    joined = np.asarray(ax.get_lines()[0].get_ydata(), dtype=float)
+    small = (first["total"] < timeseries.MIN_TOTAL).to_numpy()
+    assert np.isnan(joined[small]).all() and not np.isnan(joined[~small]).any()
+    hollow = {matplotlib.dates.num2date(x).replace(tzinfo=None) for x, _ in _hollow(ax)}
+    shown_partial = set(first.loc[first["partial"] & (first["total"] > 0), "period_start"])
+    assert {pd.Timestamp(p).to_pydatetime() for p in shown_partial} <= hollow
+    assert ("partial" in _caption(ax)) == bool(first["partial"].any()) and "citing nobody" in _caption(ax)
+    plt.close(fig)
+
+
 CHARTS = {"plot_attention_over_time": _chart_attention, "plot_counts_over_time": _chart_counts,
           "plot_clusters_over_time": _chart_clusters, "plot_independent_origins": _chart_origins,
-          "plot_actor_cooccurrence": _chart_pairs, "plot_frames_over_time": _chart_frames}
+          "plot_actor_cooccurrence": _chart_pairs, "plot_frames_over_time": _chart_frames,
+          "plot_sources_over_time": _chart_sources}
 
 
 def _partial_starts(table):
