@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"query", "kwic", "store"},                                      # finding documents
     {"timeseries"},                                                  # the period grid
     {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding", "frames",
-     "frame_classifier", "prevalence", "frame_trends", "source_trends"},  # per-document analyses, framing, sources
+     "frame_classifier", "prevalence", "frame_trends", "source_gold", "source_trends"},  # per-document analyses, framing, sources
     {"plots", "exercises"},                                          # charts and classroom checks
     {"workflow", "notebooks"},                                       # what notebooks share
     {"report", "__main__"},                                          # the report and the command line
