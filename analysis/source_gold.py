@@ -101,13 +101,34 @@ def gold_corpus(docs: pd.DataFrame, data_dir) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).set_index("key").loc[docs["key"]].reset_index()
 
 
-def within_annotation(predicted: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    """The predicted attributions (with ``key``, ``field``, ``start``) that fall where the gold was annotated.
+def annotated_fields(docs: pd.DataFrame) -> pd.DataFrame:
+    """Where the annotators looked: ``doc_id`` (the gold key), ``field``, ``upto`` (None: the whole field), ``language``.
 
-    A field annotated up to an offset (``upto``) keeps predictions starting before it; a field the
-    annotator did not list (``annotated`` lacks it) keeps none, a field listed as null keeps all.
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"key": ["f:1"], "language": ["ru"], "annotated": [{"title": None, "text": 1800}]})
+    >>> annotated_fields(docs)["upto"].tolist()
+    [<NA>, 1800]
     """
-    limits = {(d.key, f): (float("inf") if upto is None else upto)
-              for d in docs.itertuples(index=False) for f, upto in d.annotated.items()}
-    keep = [row.start < limits.get((row.key, row.field), -1) for row in predicted.itertuples(index=False)]
-    return predicted[keep].reset_index(drop=True)
+    fields = pd.DataFrame([{"doc_id": d.key, "field": f, "upto": upto, "language": d.language}
+                           for d in docs.itertuples(index=False) for f, upto in d.annotated.items()],
+                          columns=["doc_id", "field", "upto", "language"])
+    return fields.astype({"upto": "Int64"})
+
+
+def scoring_items(docs: pd.DataFrame, items: pd.DataFrame, registered) -> pd.DataFrame:
+    """The gold items as :func:`analysis.attribution.score_attributions` reads them: ``doc_id`` (the gold
+    key), ``language``, and ``canonical`` emptied where the id is not among ``registered`` (the right
+    answer for a speaker the registry lacks is no id).
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"key": ["f:1"], "language": ["en"]})
+    >>> items = pd.DataFrame({"key": ["f:1", "f:1"], "canonical": ["PESKOV", "SAM_HOLCROFT"]})
+    >>> scoring_items(docs, items, {"PESKOV"})["canonical"].tolist()
+    ['PESKOV', None]
+    """
+    gold = items.rename(columns={"key": "doc_id"}).merge(
+        docs[["key", "language"]].rename(columns={"key": "doc_id"}), on="doc_id", how="left")
+    gold["canonical"] = gold["canonical"].astype(object).where(gold["canonical"].isin(set(registered)), None)
+    return gold
