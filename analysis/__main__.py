@@ -6,7 +6,8 @@ ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
 query    boolean queries with actors, phrases, proximity and fields (analysis.query)
-annotate per document: language, actors, relevance with evidence, duplicate group, wire origin
+annotate per document: language, actors, relevance with evidence, duplicate group, wire origin,
+         frames, cited sources (who speaks, with registry id, cue, quote, hedging)
 cluster  cluster documents into stories; tables of sizes, terms, representatives, stability, over time
 report   build the report on the SIMULATED demo corpus (default) or your corpus
 collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
@@ -265,7 +266,7 @@ def _add_query_command(commands) -> None:
 
 def _add_annotate_command(commands) -> None:
     p = commands.add_parser("annotate", help="per document: language, actors, relevance, duplicates, wire origin, "
-                                             "frames with their cues")
+                                             "frames with their cues, cited sources")
     p.add_argument("path", help="a file, folder or corpus store (one .txt or .html article works too)")
     p.add_argument("--json", action="store_true", help="one JSON object per document per line")
     p.add_argument("--query", help="annotate only the documents matching this query")

@@ -1,4 +1,5 @@
-"""Per-document annotations keyed by ``doc_id``: language, actors, relevance, duplicates, wire origin.
+"""Per-document annotations keyed by ``doc_id``: language, actors, relevance, duplicates, wire origin,
+frames, cited sources.
 
 :func:`annotate` runs the finding-the-coverage steps on a corpus table and returns one row per
 document; ``python -m analysis annotate PATH`` prints them (``--json``: one object per line).
@@ -96,8 +97,58 @@ def frame_annotations(corpus: pd.DataFrame, codebook="russia_dprk") -> list[list
     return out
 
 
+#: Keys of each cited source in the ``sources`` annotation (``--json``), in this order.
+SOURCE_KEYS = ["span", "canonical", "label", "parent", "chain", "type", "country", "registered", "kind", "cue",
+               "quote", "hedged", "hedge", "field", "start", "end"]
+
+
+def source_annotations(corpus: pd.DataFrame, extractor=None) -> list[list[dict]]:
+    """Each document's cited sources (:class:`analysis.attribution.SourceExtractor`), in reading order.
+
+    One list per document of dicts with :data:`SOURCE_KEYS`: ``span`` (the source as the text names it),
+    ``canonical`` (the speakers registry's id, None for anonymous or unregistered speakers), ``parent``
+    (the institution or state above it on the document's date), ``chain`` (ids joined by " > "),
+    ``type``, ``country``, ``kind``, ``cue``, ``quote`` (the quoted or reported words), ``hedged``,
+    and ``field``/``start``/``end``: offsets of the span in that field of the document.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a"], "language": ["en"], "title": [None],
+    ...                      "text": ['"We will not stop," Kremlin spokesman Dmitry Peskov said.']})
+    >>> first = source_annotations(docs)[0][0]
+    >>> first["canonical"], first["parent"], first["kind"], first["quote"]
+    ('PESKOV', 'KREMLIN', 'direct', 'We will not stop,')
+    """
+    from .attribution import SourceExtractor
+
+    extractor = extractor if extractor is not None else SourceExtractor().fit()
+    table = extractor.attributions(corpus)
+    quotes = [None if pd.isna(a) else text[int(a):int(b)] for a, b, text in zip(
+        table["quote_start"], table["quote_end"], _field_texts(corpus, table))]
+    table = table.assign(quote=quotes)
+    by_doc = {doc_id: part for doc_id, part in table.groupby("doc_id", sort=False)}
+    empty = pd.DataFrame(columns=SOURCE_KEYS)
+    return [[{k: _plain_value(v) for k, v in row.items()} for row in by_doc.get(doc_id, empty)[SOURCE_KEYS].to_dict("records")]
+            for doc_id in corpus["doc_id"]]
+
+
+def _field_texts(corpus: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """The field string each attribution's offsets point into."""
+    texts = corpus.set_index("doc_id")
+    return [str(texts.at[d, f]) for d, f in zip(table["doc_id"], table["field"])]
+
+
+def _plain_value(value):
+    """JSON-ready: None for missing, Python bool/int for numpy ones."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value)):
+        return None
+    return int(value) if isinstance(value, (int, np.integer)) else value
+
+
 def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK",
-             threshold: float = 0.5, codebook="russia_dprk") -> pd.DataFrame:
+             threshold: float = 0.5, codebook="russia_dprk", sources: bool = True) -> pd.DataFrame:
     """Annotations for every document of ``corpus``.
 
     Returns
@@ -127,6 +178,8 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
     out["relevance_evidence"] = relevance["evidence"].to_numpy()
     if codebook is not None:
         out["frames"] = frame_annotations(corpus, codebook)
+    if sources:
+        out["sources"] = source_annotations(corpus)
     out = out.merge(groups[["doc_id", "dup_group", "is_canonical"]], on="doc_id", how="left")
     return out.merge(origins, on="doc_id", how="left")
 
@@ -158,6 +211,7 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "wire_origin": origin,
             "wire_mentions": row.wire_mentions if isinstance(row.wire_mentions, str) else None,
             "frames": list(getattr(row, "frames", None) or []),
+            "sources": list(getattr(row, "sources", None) or []),
         })
     return records
 
@@ -196,7 +250,22 @@ def format_record(record: dict) -> str:
         mark = "" if frame["assigned"] else " (below threshold)"
         lines.append(f"  {'frames' if i == 0 else '':<10} {frame['frame']} {frame['score']:.2f}/100 words{mark}: "
                      + ", ".join(frame["cues"][:6]) + (" ..." if len(frame["cues"]) > 6 else ""))
+    lines.extend(_format_sources(record.get("sources") or []))
     return "\n".join(lines)
+
+
+def _format_sources(sources: list[dict]) -> list[str]:
+    """One line per cited source: who (id, parent), how (kind, cue), hedged, and the start of the words."""
+    lines = []
+    for i, s in enumerate(sources):
+        who = s["span"] + (f" = {s['canonical']}" if s["canonical"] else " (not in the registry)" if s["kind"] != "anonymous" else "")
+        where = f" < {s['parent']}" if s.get("parent") else ""
+        quote = (s.get("quote") or "").replace("\n", " ")
+        words = f': "{quote[:70]}{'…' if len(quote) > 70 else ''}"' if quote else ""
+        hedge = f" HEDGED ({s['hedge']})" if s["hedged"] else ""
+        lines.append(f"  {'sources' if i == 0 else '':<10} {who}{where} [{s['type']}, {s['kind']}, {s['cue'] or 'no cue'}]"
+                     f"{hedge} {s['field']} {s['start']}-{s['end']}{words}")
+    return lines
 
 
 def dumps(record: dict) -> str:
