@@ -261,7 +261,8 @@ def _format_sources(sources: list[dict]) -> list[str]:
         who = s["span"] + (f" = {s['canonical']}" if s["canonical"] else " (not in the registry)" if s["kind"] != "anonymous" else "")
         where = f" < {s['parent']}" if s.get("parent") else ""
         quote = (s.get("quote") or "").replace("\n", " ")
-        words = f': "{quote[:70]}{'…' if len(quote) > 70 else ''}"' if quote else ""
+        ellipsis = "…" if len(quote) > 70 else ""
+        words = f': "{quote[:70]}{ellipsis}"' if quote else ""
         hedge = f" HEDGED ({s['hedge']})" if s["hedged"] else ""
         lines.append(f"  {'sources' if i == 0 else '':<10} {who}{where} [{s['type']}, {s['kind']}, {s['cue'] or 'no cue'}]"
                      f"{hedge} {s['field']} {s['start']}-{s['end']}{words}")
