@@ -289,7 +289,7 @@ def hedge_summary(corpus: pd.DataFrame, *, fields=FIELDS, path=None) -> pd.DataF
     pandas.DataFrame
         Columns ``doc_id``, ``hedged`` (bool), ``n_hedges``, ``hedges`` (list of phrases as written),
         ``kinds`` (list, one per phrase), ``first_field`` and ``first_offset`` (where the first
-        hedge starts; None and -1 for a document without one), in corpus order.
+        hedge starts; missing and -1 for a document without one), in corpus order.
 
     Examples
     --------
