@@ -641,7 +641,8 @@ class SourceRegistry:
             return before + after
 
         nearest = min(terms, key=distance)[0]
-        return self._parent(nearest, when) or nearest
+        # the office the holder held: above them then, else their last place (a president out of office)
+        return self._parent(nearest, when) or self._parent(nearest, None) or nearest
 
     def _merge(self, text: str, spans: list, when) -> list[tuple[int, int, str, str]]:
         """Adjacent spans naming one speaker become one: a title and a name, a state and its body."""
