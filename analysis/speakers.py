@@ -335,6 +335,11 @@ def _index_items(items: dict) -> tuple[dict, tuple]:
     return by_size, tuple(compile_alternatives(rest))
 
 
+def _with_apostrophes(forms: list[str]) -> list[str]:
+    """Each name, and its twin with a typographic apostrophe (South Korea’s spy agency)."""
+    return [twin for form in forms for twin in dict.fromkeys((form, form.replace("'", "’")))]
+
+
 def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
     """The patterns of every name, short form, title and reference of ``languages``. A text written
     the same way for several entries (a title two people held) is one group owned by all of them."""
@@ -345,7 +350,7 @@ def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
         for field, blocks in entry["_names"].items():
             for period, names in blocks:
                 for language in languages:
-                    for form in names.get(language) or []:
+                    for form in _with_apostrophes(names.get(language) or []):
                         pattern = alias_pattern(form, language, entry.get("not_followed_by") or ())
                         if field == "short_forms":  # surnames: written with a capital, not the start of another name
                             pattern, case_sensitive = pattern + _SHORT_GUARD, True
