@@ -501,6 +501,13 @@ class SourceRegistry:
                                   for _, names in blocks for language in names})
         self._static_chains = {}
 
+    def __getstate__(self) -> dict:
+        # a worker process compiles (once, lazily) rather than unpickling every pattern
+        return {k: v for k, v in self.__dict__.items() if k not in ("_patterns", "_static_chains")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _patterns=_shared_patterns(state["_signature"]), _static_chains={})
+
     def __contains__(self, id) -> bool:
         return id in self.entries
 
