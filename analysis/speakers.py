@@ -7,7 +7,7 @@ The registry is data: every ``*.yaml`` file of ``registry/sources/`` (``countrie
 names, aliases of two to five capitals match case-sensitively). Each entry has a label, a kind
 (person, institution, country, media, group), a source type (:data:`SOURCE_TYPES`), a country, a
 parent (dated where it changed), aliases, short forms, titles that name a person while in office
-(:attr:`in_office`), and references (phrases such as "the ministry" that name it only in a
+(``in_office``), and references (phrases such as "the ministry" that name it only in a
 document naming it in full).
 
 :class:`SourceRegistry` compiles one pattern set per language, once, and finds speakers in a text:
@@ -15,6 +15,8 @@ document naming it in full).
 its holder on the date, or to the institution above the holder when nobody held it then. A title
 or a state next to a name ("Pentagon spokeswoman Sabrina Singh", "South Korea's National
 Intelligence Service", "드미트리 페스코프 크렘린궁 대변인") makes one span with the most specific id.
+At each place a word starts only the names starting with its first characters are tried: about
+0.2-0.7 ms for 3,000 characters (English slowest), the same matches as the plain alternation.
 
 Examples
 --------
