@@ -331,10 +331,9 @@ def source_chains(attributions: pd.DataFrame, corpus: pd.DataFrame, *, registry=
     corpus : corpus table with ``doc_id`` and ``outlet``; ``wire_origin`` (from
         :func:`analysis.lineage.wire_origins`, e.g. ``corpus.merge(wire_origins(corpus)[["doc_id",
         "wire_origin"]])``) gives the wire each article was taken from; without it the wire is empty.
-    registry : optional
-        An object with ``kind(id)`` and ``label(id)`` (:class:`analysis.speakers.SourceRegistry`):
-        who is a person and the institutions' names; without it a registry id with a parent below
-        its country is taken for a person, and institutions are shown by id.
+    registry : SourceRegistry, optional
+        An object with ``kind(id)`` and ``label(id)``: who is a person and the institutions' names;
+        default the packaged speakers registry (:class:`analysis.speakers.SourceRegistry`).
 
     Returns
     -------
@@ -351,12 +350,16 @@ def source_chains(attributions: pd.DataFrame, corpus: pd.DataFrame, *, registry=
     ...                       "chain": ["SABRINA_SINGH > PENTAGON > USA", None], "type": ["military", "anonymous"],
     ...                       "country": ["USA", "USA"]})
     >>> source_chains(cited, corpus)["path"].tolist()
-    ['Kompas → Reuters → PENTAGON → Sabrina Singh', 'Kompas → Reuters → a senior US official']
+    ['Kompas → Reuters → US Department of Defense (Pentagon) → Sabrina Singh', 'Kompas → Reuters → a senior US official']
     """
     _require(attributions, ["doc_id", "field", "sentence", "canonical", "label", "chain", "type", "country"],
              "attributions")
     _require(corpus, ["doc_id", "outlet"], "corpus")
     _known_documents(attributions, corpus)
+    if registry is None:
+        from .speakers import SourceRegistry
+
+        registry = SourceRegistry()
     has_wire = "wire_origin" in corpus
     columns = ["doc_id", "outlet"] + (["wire_origin"] if has_wire else [])
     rows = attributions.reset_index(drop=True).merge(corpus[columns], on="doc_id", how="left")

@@ -149,8 +149,9 @@ def test_chains_run_outlet_wire_institution_speaker():
     corpus = corpus_of(DAYS).assign(wire_origin=["reuters", None, None, None, "kcna"])
     chains = source_chains(attributions(CITED), corpus)
     assert len(chains) == len(CITED) and chains["doc_id"].tolist() == [d for d, *_ in CITED]
-    assert chains["path"].iloc[0] == "Kompas → Reuters → KREMLIN → Dmitry Peskov"
-    assert chains["path"].iloc[3] == "Kompas → KREMLIN → Dmitry Peskov"  # no wire
+    kremlin = "Kremlin (Presidential Executive Office of Russia)"  # the packaged registry's label
+    assert chains["path"].iloc[0] == f"Kompas → Reuters → {kremlin} → Dmitry Peskov"
+    assert chains["path"].iloc[3] == f"Kompas → {kremlin} → Dmitry Peskov"  # no wire
     assert chains["institution"].iloc[4] == "KCNA" and pd.isna(chains["speaker"].iloc[4])  # an agency speaking
     assert chains["path"].iloc[5] == "Kompas → Korean Central News Agency → a senior US official"
 
@@ -163,8 +164,8 @@ def test_chains_run_outlet_wire_institution_speaker():
 
     jcs = source_chains(attributions([("d0", "KOR_JCS")]), corpus_of(DAYS), registry=Registry())
     assert jcs["institution"].iloc[0] == "Joint Chiefs of Staff" and pd.isna(jcs["speaker"].iloc[0])
-    guess = source_chains(attributions([("d0", "KOR_JCS")]), corpus_of(DAYS))
-    assert guess["speaker"].iloc[0] == "Joint Chiefs of Staff"  # without a registry: the chain's guess
+    packaged = source_chains(attributions([("d0", "KOR_JCS")]), corpus_of(DAYS))
+    assert pd.isna(packaged["speaker"].iloc[0])  # the packaged registry knows the JCS is an institution
 
 
 def test_co_citation_counts_documents_and_corrects_for_size():
