@@ -1,0 +1,551 @@
+"""Who can speak: the speakers registry (people, institutions, states, media) and finding them in text.
+
+The registry is data: every ``*.yaml`` file of ``registry/sources/`` (``countries.yaml``,
+``case_study.yaml``, ``media.yaml``, regional files), read in sorted order; the folder's
+``README.md`` documents one entry and the alias syntax, which is that of ``registry/actors.yaml``
+(``Песков*`` takes Russian endings, Hangul aliases take particles, ``-nya`` follows Indonesian
+names, aliases of two to five capitals match case-sensitively). Each entry has a label, a kind
+(person, institution, country, media, group), a source type (:data:`SOURCE_TYPES`), a country, a
+parent (dated where it changed), aliases, short forms, titles that name a person while in office
+(:attr:`in_office`), and references (phrases such as "the ministry" that name it only in a
+document naming it in full).
+
+:class:`SourceRegistry` compiles one pattern set per language, once, and finds speakers in a text:
+``(start, end, id, form)``, leftmost-longest, where a title ("the Kremlin spokesman") resolves to
+its holder on the date, or to the institution above the holder when nobody held it then. A title
+or a state next to a name ("Pentagon spokeswoman Sabrina Singh", "South Korea's National
+Intelligence Service", "드미트리 페스코프 크렘린궁 대변인") makes one span with the most specific id.
+
+Examples
+--------
+>>> registry = SourceRegistry()
+>>> registry.find('"We will not stop," Kremlin spokesman Dmitry Peskov said.', "en")
+[(20, 51, 'PESKOV', 'name')]
+>>> registry.chain("PESKOV")
+['PESKOV', 'KREMLIN', 'RUS']
+>>> [(i, form) for _, _, i, form in registry.find("По словам Пескова, Москва не против.", "ru")]
+[('PESKOV', 'short'), ('RUS', 'name')]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .actors import _CASE_SENSITIVE_RE, alias_pattern, compile_alternatives
+
+#: What a source is, as coded by the gold sample and the extractor (a closed list, in this order).
+SOURCE_TYPES = ("government", "military", "intelligence", "diplomatic", "legislature", "international",
+                "media", "expert", "ngo", "company", "citizen", "anonymous", "other")
+#: What an entry names.
+KINDS = ("person", "institution", "country", "media", "group")
+SOURCES_DIR = config.REGISTRY_DIR / "sources"
+#: The forms :meth:`SourceRegistry.find` reports.
+FORMS = ("name", "title", "short")
+
+_ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+_NAME_FIELDS = ("aliases", "short_forms", "titles", "references")
+_KEYS = {"label", "kind", "type", "country", "gender", "parent", "in_office", "not_followed_by", "note", *_NAME_FIELDS}
+# a short form followed by a capitalised word is part of another name (Kim Yo Jong, Park Geun-hye)
+_SHORT_GUARD = r"(?![\s\-‐]+[A-ZА-ЯЁ])"
+# what may stand between two spans that make one phrase: spaces, or an English possessive
+_JOIN_RE = re.compile(r"\s+|['’]s\s+")
+
+
+@dataclass(frozen=True)
+class Period:
+    """``target`` (a parent id, or the entry itself for a term of office) from ``start`` until ``end``
+    (exclusive; None: open)."""
+
+    target: str
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+
+    def holds(self, when) -> bool:
+        """Whether the period covers ``when`` (None: unknown, so it holds)."""
+        return when is None or ((self.start is None or when >= self.start) and (self.end is None or when < self.end))
+
+
+# -- loading and checking ---------------------------------------------------------------------
+
+def _date(value, where: str) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(str(value))
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _period(target: str, item: dict, where: str) -> Period:
+    start, end = _date(item.get("from"), where), _date(item.get("until"), where)
+    if start is not None and end is not None and start >= end:
+        raise ValueError(f"{where}: from {start.date()} is not before until {end.date()}")
+    return Period(target, start, end)
+
+
+def _check_names(key: str, entry: dict, where: str) -> None:
+    """Aliases, short forms, titles and references: ``{language: [string, ...]}``."""
+    for field in _NAME_FIELDS:
+        names = entry.get(field)
+        if names is None:
+            continue
+        if not isinstance(names, dict):
+            raise ValueError(f"{where}: field {field} must map languages to lists, e.g. {{en: [...], ru: [...]}}")
+        for language, forms in names.items():
+            if not isinstance(language, str) or not _LANGUAGE_RE.match(language):
+                raise ValueError(f"{where}: field {field}: {language!r} is not a two-letter language code")
+            for i, form in enumerate(forms or []):
+                if not isinstance(form, str) or not form.strip("!* "):
+                    raise ValueError(f"{where}: field {field}.{language}[{i}]: {form!r} is not a name; quote it")
+
+
+def _check_entry(key, entry, where: str) -> None:
+    """One entry alone: id, keys, label, kind, type, gender, names (links are checked on the whole registry)."""
+    if not isinstance(key, str) or not _ID_RE.match(key):
+        raise ValueError(f"{where}: field id: {key!r} is not an UPPER_SNAKE id")
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: the entry must be a mapping with label, kind, type and aliases")
+    unknown = sorted(map(str, set(entry) - _KEYS))
+    if unknown:
+        raise ValueError(f"{where}: field {unknown[0]}: unknown; use {', '.join(sorted(_KEYS))}")
+    if not isinstance(entry.get("label"), str) or not entry["label"].strip():
+        raise ValueError(f"{where}: field label: missing; every entry needs a label")
+    if entry.get("kind") not in KINDS:
+        raise ValueError(f"{where}: field kind: {entry.get('kind')!r} is unknown; use one of {', '.join(KINDS)}")
+    if entry.get("type") not in SOURCE_TYPES:
+        raise ValueError(f"{where}: field type: {entry.get('type')!r} is unknown; use one of {', '.join(SOURCE_TYPES)}")
+    gender = entry.get("gender")
+    if gender is not None and (entry["kind"] != "person" or gender not in ("m", "f")):
+        raise ValueError(f"{where}: field gender: {gender!r}; persons only, m or f")
+    _check_names(key, entry, where)
+
+
+def _parents(key: str, entry: dict, where: str) -> tuple[Period, ...]:
+    """The parent as dated periods: ``KREMLIN`` or ``[{id: A, until: 2024-05-12}, {id: B, from: ...}]``."""
+    value = entry.get("parent")
+    if value is None:
+        return ()
+    out = []
+    for item in value if isinstance(value, list) else [{"id": value}]:
+        item = item if isinstance(item, dict) else {"id": item}
+        unknown = sorted(map(str, set(item) - {"id", "from", "until"}))
+        if unknown or not isinstance(item.get("id"), str):
+            raise ValueError(f"{where}: field parent: {item!r}; write an id or a list of {{id, from, until}}")
+        out.append(_period(item["id"], item, f"{where}: field parent"))
+    return tuple(out)
+
+
+def _office(key: str, entry: dict, where: str) -> Period | None:
+    value = entry.get("in_office")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"from", "until"}:
+        raise ValueError(f"{where}: field in_office: {value!r}; write {{from: YYYY-MM-DD, until: YYYY-MM-DD or null}}")
+    return _period(key, value, f"{where}: field in_office")
+
+
+def _read_files(path: Path) -> list[tuple[Path, dict]]:
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    if not files:
+        raise ValueError(f"{path}: no *.yaml file of speakers here")
+    out = []
+    for file in files:
+        data = config.read_yaml(file) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{file}: a speakers file is a mapping of ids to entries")
+        out.append((file, data))
+    return out
+
+
+def _check_links(registry: dict, files: dict) -> None:
+    """Parents and countries point to entries that exist (a country to a country), and parents never loop."""
+    for key, entry in registry.items():
+        where = f"{files[key]}: {key}"
+        for period in entry["_parents"]:
+            if period.target not in registry or period.target == key:
+                raise ValueError(f"{where}: field parent: {period.target!r} is "
+                                 f"{'the entry itself' if period.target == key else 'not an id of the registry'}")
+        country = entry.get("country")
+        if country is not None and (country not in registry or registry[country]["kind"] != "country"):
+            raise ValueError(f"{where}: field country: {country!r} is not the id of a country of the registry")
+    for key in registry:
+        seen, todo = set(), [p.target for p in registry[key]["_parents"]]
+        while todo:
+            target = todo.pop()
+            if target == key:
+                raise ValueError(f"{files[key]}: {key}: field parent: its parents lead back to itself")
+            if target not in seen:
+                seen.add(target)
+                todo += [p.target for p in registry[target]["_parents"]]
+
+
+def _signature(path: Path) -> tuple:
+    """What the cache of a registry depends on: its files and their modification times."""
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+
+
+def load_source_registry(path=None) -> dict[str, dict]:
+    """The speakers registry as ``{id: entry}``, read from a YAML file or every ``*.yaml`` of a folder.
+
+    Every entry is checked: an UPPER_SNAKE id defined once (across files), a label, a known kind and
+    type, gender for persons only, names as ``{language: [names]}``, a parent and a country that are
+    ids of the registry (a country of kind country), parents that never loop, dates in order. An
+    error names the file, the id and the field. Entries gain ``_file``, ``_parents`` (a tuple of
+    :class:`Period`) and ``_office`` (a :class:`Period` or None); a country's ``country`` is itself.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``.yaml`` file or a folder of them; default :data:`SOURCES_DIR`.
+
+    Examples
+    --------
+    >>> registry = load_source_registry()
+    >>> registry["PESKOV"]["label"], registry["PESKOV"]["_parents"][0].target
+    ('Dmitry Peskov', 'KREMLIN')
+    """
+    path = Path(path) if path is not None else SOURCES_DIR
+    if not path.exists():
+        raise ValueError(f"{path}: no such file or folder of speakers")
+    return _load(path, _signature(path))
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, signature: tuple) -> dict[str, dict]:
+    registry, files = {}, {}
+    for file, data in _read_files(path):
+        for key, entry in data.items():
+            where = f"{file}: {key}"
+            if key in files:
+                raise ValueError(f"{where}: field id: {key} is defined twice, in {files[key]} and in {file}")
+            _check_entry(key, entry, where)
+            entry = dict(entry)
+            entry["_file"] = str(file)
+            entry["_parents"] = _parents(key, entry, where)
+            entry["_office"] = _office(key, entry, where)
+            if entry["kind"] == "country" and entry.get("country") is None:
+                entry["country"] = key
+            registry[key], files[key] = entry, file
+    _check_links(registry, files)
+    return registry
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The compiled patterns of one language and, per named group, the entries its text names:
+    ``((id, field), ...)`` in registry order."""
+
+    compiled: tuple
+    owners: dict
+
+
+def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
+    """One alternation per case mode over every name, short form, title and reference of ``languages``
+    (``actors.compile_alternatives``: grouped by first letters, longest first). A text written the same
+    way for several entries (a title two people held) is one group owned by all of them."""
+    groups: dict[bool, list] = {True: [], False: []}
+    owners: dict[str, list] = {}
+    by_pattern: dict[tuple[bool, str], str] = {}
+    for key, entry in registry.items():
+        for field in _NAME_FIELDS:
+            names = entry.get(field) or {}
+            for language in languages:
+                for form in names.get(language) or []:
+                    pattern = alias_pattern(form, language, entry.get("not_followed_by") or ())
+                    if field == "short_forms":  # surnames: written with a capital, not the start of another name
+                        pattern, case_sensitive = pattern + _SHORT_GUARD, True
+                    else:
+                        case_sensitive = bool(_CASE_SENSITIVE_RE.match(form.strip("!*")))
+                    group = by_pattern.get((case_sensitive, pattern))
+                    if group is None:
+                        group = by_pattern[case_sensitive, pattern] = f"g{len(by_pattern)}"
+                        owners[group] = []
+                        groups[case_sensitive].append((len(form), group, pattern))
+                    if (key, field) not in owners[group]:
+                        owners[group].append((key, field))
+    return _Patterns(tuple(compile_alternatives(groups)), {g: tuple(o) for g, o in owners.items()})
+
+
+@lru_cache(maxsize=8)
+def _shared_patterns(signature: tuple) -> dict:
+    """Compiled patterns per language, shared by every :class:`SourceRegistry` of one registry."""
+    return {}
+
+
+def _naive(when):
+    """A date as a naive UTC timestamp (None for a missing one)."""
+    if when is None or (not isinstance(when, str) and pd.isna(when)):
+        return None
+    when = pd.Timestamp(when)
+    return when.tz_convert("UTC").tz_localize(None) if when.tzinfo is not None else when
+
+
+_FIELD_FORM = {"aliases": "name", "titles": "title", "short_forms": "short", "references": "short"}
+
+
+class SourceRegistry:
+    """The speakers registry, compiled for finding speakers in text (not an estimator: data, like
+    :class:`analysis.registry.OutletRegistry`).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``.yaml`` file or a folder of them; default :data:`SOURCES_DIR`.
+
+    Attributes
+    ----------
+    ids : list of str
+        Every id, sorted.
+    entries : dict
+        The checked entries (:func:`load_source_registry`); read them, do not change them.
+
+    Examples
+    --------
+    >>> registry = SourceRegistry()
+    >>> registry.label("KIM_YO_JONG"), registry.kind("WPK"), registry.source_type("NIS"), registry.country("PESKOV")
+    ('Kim Yo Jong', 'institution', 'intelligence', 'RUS')
+    >>> registry.chain("KIM_YO_JONG")
+    ['KIM_YO_JONG', 'WPK', 'PRK']
+    >>> "PESKOV" in registry, "NOBODY" in registry
+    (True, False)
+    """
+
+    def __init__(self, path=None):
+        self.path = Path(path) if path is not None else SOURCES_DIR
+        self.entries = load_source_registry(self.path)
+        self.ids = sorted(self.entries)
+        self._signature = _signature(self.path)
+        self._patterns = _shared_patterns(self._signature)
+        self._languages = sorted({language for entry in self.entries.values() for field in _NAME_FIELDS
+                                  for language in (entry.get(field) or {})})
+        self._static_chains = {}
+        self._patterns_for(None)  # every language at once: the fallback, compiled now
+
+    def __contains__(self, id) -> bool:
+        return id in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __repr__(self) -> str:
+        return f"SourceRegistry({str(self.path)!r}, {len(self)} entries)"
+
+    # -- what an entry is ----------------------------------------------------------------
+    def _entry(self, id) -> dict:
+        try:
+            return self.entries[id]
+        except KeyError:
+            raise KeyError(f"{id!r} is not an id of the speakers registry ({self.path})") from None
+
+    def label(self, id) -> str:
+        """The name a reader knows (``"Dmitry Peskov"``)."""
+        return self._entry(id)["label"]
+
+    def kind(self, id) -> str:
+        """person, institution, country, media or group."""
+        return self._entry(id)["kind"]
+
+    def source_type(self, id) -> str:
+        """One of :data:`SOURCE_TYPES`."""
+        return self._entry(id)["type"]
+
+    def country(self, id) -> str | None:
+        """The id of the entry's country (itself for a country); None for international bodies."""
+        return self._entry(id).get("country")
+
+    def gender(self, id) -> str | None:
+        """m or f for persons whose entry says so, else None."""
+        return self._entry(id).get("gender")
+
+    def parent(self, id, date=None) -> str | None:
+        """The institution or state above ``id`` on ``date`` (None: the most recent one).
+
+        Examples
+        --------
+        >>> SourceRegistry().parent("PENTAGON")
+        'USA'
+        """
+        return self._parent(id, _naive(date))
+
+    def _parent(self, id, when) -> str | None:
+        periods = self._entry(id)["_parents"]
+        if not periods:
+            return None
+        if when is None:
+            return max(periods, key=lambda p: (p.end is None, p.start or pd.Timestamp.min)).target
+        holding = [p for p in periods if p.holds(when)]
+        return holding[-1].target if holding else None
+
+    def chain(self, id, date=None) -> list[str]:
+        """``[id, parent, grandparent, ...]`` on ``date`` (None: the most recent parents).
+
+        Examples
+        --------
+        >>> SourceRegistry().chain("SABRINA_SINGH")
+        ['SABRINA_SINGH', 'PENTAGON', 'USA']
+        """
+        return list(self._chain(id, _naive(date)))
+
+    def _chain(self, id, when) -> tuple[str, ...]:
+        if when is None and id in self._static_chains:
+            return self._static_chains[id]
+        out = [id]
+        while (up := self._parent(out[-1], when)) is not None:
+            out.append(up)
+        if when is None:
+            self._static_chains[id] = tuple(out)
+        return tuple(out)
+
+    # -- finding ----------------------------------------------------------------------------
+    def _patterns_for(self, language) -> _Patterns:
+        key = language if language in self._languages else None
+        if key not in self._patterns:
+            languages = tuple(self._languages) if key is None else tuple(dict.fromkeys(("en", key)))
+            self._patterns[key] = _compile_language(self.entries, languages)
+        return self._patterns[key]
+
+    def find(self, text, language=None, date=None, named=()) -> list[tuple[int, int, str, str]]:
+        """Speakers named in ``text``: non-overlapping ``(start, end, id, form)``, leftmost-longest, in order.
+
+        ``form`` is ``"name"`` (an alias, or a title with a name: "Kremlin spokesman Dmitry Peskov"),
+        ``"title"`` (a role phrase alone, resolved to its holder on ``date``, or to the holder's
+        institution when nobody held it then) or ``"short"`` (a surname or short name, and phrases
+        such as "the ministry" that count only when the text, or ``named``, names their entry).
+        A state and one of its bodies or people written together ("South Korea's National
+        Intelligence Service") make one span with the more specific id.
+
+        Parameters
+        ----------
+        text : str
+        language : str, optional
+            The text's language: its aliases and the English ones (Latin names travel) are
+            matched; None or a language without aliases: all.
+        date : date-like, optional
+            When the text speaks, for titles and dated parents; None: the most recent holder.
+        named : iterable of str, default=()
+            Ids the document has named already (in earlier sentences), for short forms that several
+            entries share ("Kim") and references ("the ministry").
+
+        Examples
+        --------
+        >>> registry = SourceRegistry()
+        >>> registry.find("Песков заявил, что Пескова не удивить.", "ru")
+        [(0, 6, 'PESKOV', 'short'), (19, 26, 'PESKOV', 'short')]
+        >>> registry.find("the Kremlin spokesman said", "en", date="2010-01-01")
+        [(4, 21, 'KREMLIN', 'title')]
+        """
+        if not isinstance(text, str) or not text:
+            return []
+        patterns = self._patterns_for(language)
+        spans: dict[tuple[int, int], tuple] = {}
+        for compiled in patterns.compiled:
+            for m in compiled.finditer(text):
+                owners = patterns.owners[m.lastgroup]
+                span = (m.start(), m.end())
+                spans[span] = spans[span] + owners if span in spans else owners
+        if not spans:
+            return []
+        kept, last_end = [], -1
+        for (start, end) in sorted(spans, key=lambda s: (s[0], s[0] - s[1])):
+            if start >= last_end:  # overlapping matches: the earlier, then the longer, wins
+                kept.append((start, end, spans[start, end]))
+                last_end = end
+        when = _naive(date)
+        return self._merge(text, self._resolve(kept, when, named), when)
+
+    def _resolve(self, kept: list, when, named) -> list[tuple[int, int, str, str]]:
+        """Each span's id: names and titles first (titles by date), then short forms and references in
+        the light of what the text names (their chains included) and ``named``."""
+        resolved = [self._resolve_name(owners, when) for _, _, owners in kept]
+        # what the text names without doubt: spans of one entry (a name two entries share does not count)
+        sure = [r[0] for r, (_, _, owners) in zip(resolved, kept) if r is not None and len({k for k, _ in owners}) == 1]
+        known = set()
+        for found in (*named, *sure):
+            if found in self.entries:
+                known.update(self._chain(found, when))
+        out = []
+        for (start, end, owners), first in zip(kept, resolved):
+            choice = self._resolve_short(owners, known) or first
+            if choice is not None:
+                out.append((start, end, *choice))
+        return out
+
+    def _resolve_name(self, owners: tuple, when) -> tuple[str, str] | None:
+        """The first alias owner, else the holder of a title."""
+        for key, field in owners:
+            if field == "aliases":
+                return key, "name"
+        holders = [key for key, field in owners if field == "titles"]
+        return (self._holder(holders, when), "title") if holders else None
+
+    def _resolve_short(self, owners: tuple, known: set) -> tuple[str, str] | None:
+        """An owner the text names (any field), else the first short form's owner; None when only
+        references of entries the text does not name (or names and titles) remain."""
+        if len(owners) == 1 and owners[0][1] not in ("short_forms", "references"):
+            return None
+        for key, field in owners:
+            if key in known:
+                return key, _FIELD_FORM[field]
+        if any(field in ("aliases", "titles") for _, field in owners):
+            return None
+        return next(((key, "short") for key, field in owners if field == "short_forms"), None)
+
+    def _holder(self, candidates: list[str], when) -> str:
+        """Who a title names on ``when``: the holder then (the latest to take office, if several),
+        None: the most recent holder; nobody then: the institution above the nearest holder."""
+        def took_office(key):
+            office = self.entries[key]["_office"]
+            return office.start if office is not None and office.start is not None else pd.Timestamp.min
+
+        holding = [k for k in candidates if self.entries[k]["_office"] is None or self.entries[k]["_office"].holds(when)]
+        if holding:
+            return max(holding, key=took_office)
+
+        def distance(key):
+            office = self.entries[key]["_office"]
+            before = (office.start - when) if office.start is not None and when < office.start else pd.Timedelta(0)
+            after = (when - office.end) if office.end is not None and when >= office.end else pd.Timedelta(0)
+            return before + after
+
+        nearest = min(candidates, key=distance)
+        return self._parent(nearest, when) or nearest
+
+    def _merge(self, text: str, spans: list, when) -> list[tuple[int, int, str, str]]:
+        """Adjacent spans naming one speaker become one: a title and a name, a state and its body."""
+        out: list[tuple[int, int, str, str]] = []
+        for span in spans:
+            if out and _JOIN_RE.fullmatch(text, out[-1][1], span[0]):
+                merged = self._merged(out[-1], span, when)
+                if merged is not None:
+                    out[-1] = (out[-1][0], span[1], *merged)
+                    continue
+            out.append(span)
+        return out
+
+    def _merged(self, a: tuple, b: tuple, when) -> tuple[str, str] | None:
+        """``(id, form)`` of two adjacent spans read as one phrase, or None when they name two speakers."""
+        (_, _, id_a, form_a), (_, _, id_b, form_b) = a, b
+        kind_a, kind_b = self.entries[id_a]["kind"], self.entries[id_b]["kind"]
+        if id_a == id_b:
+            winner, other = (a, b) if form_a == "name" or form_b == "title" else (b, a)
+        elif kind_a == "person" and form_b == "title" and form_a != "title":
+            winner, other = a, b          # 드미트리 페스코프 크렘린궁 대변인: the name decides
+        elif kind_b == "person" and form_a == "title" and form_b != "title":
+            winner, other = b, a          # Pentagon spokeswoman Sabrina Singh
+        elif id_a in self._chain(id_b, when) or (kind_a == "country" and self.country(id_b) == id_a):
+            winner, other = b, a          # South Korea's National Intelligence Service
+        elif id_b in self._chain(id_a, when) or (kind_b == "country" and self.country(id_a) == id_b):
+            winner, other = a, b          # Badan Intelijen Nasional Korea Selatan
+        else:
+            return None
+        form = "name" if other[3] == "title" and winner[3] != "title" else winner[3]
+        return winner[2], form
