@@ -132,6 +132,24 @@ def source_annotations(corpus: pd.DataFrame, extractor=None) -> list[list[dict]]
             for doc_id in corpus["doc_id"]]
 
 
+def hedging_annotations(corpus: pd.DataFrame) -> list[dict]:
+    """Each document's hedging and verification markers (:func:`analysis.hedging.hedge_summary`):
+    ``hedged`` (any marker in title, lead or text), ``hedges`` (the phrases as written) and ``kinds``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "language": ["en", "id"], "title": [None, None],
+    ...                      "text": ["Troops were reportedly moved.", "Pasukan itu dikirim ke Kursk."]})
+    >>> [note["hedged"] for note in hedging_annotations(docs)], hedging_annotations(docs)[0]["hedges"]
+    ([True, False], ['reportedly'])
+    """
+    from .hedging import hedge_summary
+
+    summary = hedge_summary(corpus).set_index("doc_id")
+    return [{"hedged": bool(summary.at[d, "hedged"]), "hedges": list(summary.at[d, "hedges"]),
+             "kinds": list(summary.at[d, "kinds"])} for d in corpus["doc_id"]]
+
+
 def _field_texts(corpus: pd.DataFrame, table: pd.DataFrame) -> list[str]:
     """The field string each attribution's offsets point into."""
     texts = corpus.set_index("doc_id")
@@ -161,7 +179,8 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
         Army → PRK (armed forces)"), ``relevance_score``, ``relevant``, ``relevance_evidence``
         (list), ``dup_group``, ``is_canonical``, ``wire_origin``, ``wire_confidence``,
         ``wire_signal``, ``wire_evidence``, ``wire_mentions``, ``frames`` (:func:`frame_annotations`
-        with ``codebook``; None: no frames). Counts and fields come from
+        with ``codebook``; None: no frames), ``sources`` (:func:`source_annotations`) and ``hedging``
+        (:func:`hedging_annotations`) unless ``sources=False``. Counts and fields come from
         :meth:`ActorTagger.mentions`, the mentions relevance scoring counts.
     """
     actors = actor_annotations(corpus)
@@ -180,6 +199,7 @@ def annotate(corpus: pd.DataFrame, *, actor_a: str = "RUS", actor_b: str = "PRK"
         out["frames"] = frame_annotations(corpus, codebook)
     if sources:
         out["sources"] = source_annotations(corpus)
+        out["hedging"] = hedging_annotations(corpus)
     out = out.merge(groups[["doc_id", "dup_group", "is_canonical"]], on="doc_id", how="left")
     return out.merge(origins, on="doc_id", how="left")
 
@@ -212,6 +232,7 @@ def annotation_records(notes: pd.DataFrame, corpus: pd.DataFrame) -> list[dict]:
             "wire_mentions": row.wire_mentions if isinstance(row.wire_mentions, str) else None,
             "frames": list(getattr(row, "frames", None) or []),
             "sources": list(getattr(row, "sources", None) or []),
+            "hedging": getattr(row, "hedging", None),
         })
     return records
 
@@ -251,6 +272,8 @@ def format_record(record: dict) -> str:
         lines.append(f"  {'frames' if i == 0 else '':<10} {frame['frame']} {frame['score']:.2f}/100 words{mark}: "
                      + ", ".join(frame["cues"][:6]) + (" ..." if len(frame["cues"]) > 6 else ""))
     lines.extend(_format_sources(record.get("sources") or []))
+    if (record.get("hedging") or {}).get("hedged"):
+        lines.append(f"  {'hedging':<10} " + ", ".join(record["hedging"]["hedges"]))
     return "\n".join(lines)
 
 

@@ -39,6 +39,10 @@ def test_json_lines_have_the_documented_keys():
             assert frame["score"] > 0 and frame["cues"] and all(isinstance(c, str) for c in frame["cues"])
         scores = [f["score"] for f in record["frames"]]
         assert scores == sorted(scores, reverse=True)
+        assert isinstance(record["sources"], list) and set(record["hedging"]) == {"hedged", "hedges", "kinds"}
+        starts = [(s["field"], s["start"]) for s in record["sources"]]
+        assert all(s["end"] > s["start"] and s["type"] for s in record["sources"])
+        assert len(set(starts)) == len(starts)  # one attribution per span
     assert sum(bool(r["frames"]) for r in records) >= len(records) // 2
     kcna = [r for r in records if r["outlet"] == "Korean Central News Agency"]
     assert all(r["wire_origin"]["id"] == "kcna" for r in kcna)
@@ -46,6 +50,7 @@ def test_json_lines_have_the_documented_keys():
     cnn = next(r for r in records if r["outlet"] == "CNN Indonesia")
     assert riau["dup_group"] == cnn["dup_group"]  # the syndicated copy joins its source
     assert riau["wire_origin"]["id"] == "reuters"
+    assert sum(bool(r["sources"]) for r in records) >= len(records) // 2  # news cites someone
 
 
 def test_a_single_pasted_article(tmp_path):
@@ -138,3 +143,43 @@ def test_annotate_on_real_rows_joins_back_and_counts_implied_mentions(shared_dat
     links = [link for found in notes["actor_links"] for link in found]
     assert any(link.endswith("→ PRK (leader)") for link in links)  # Kim Jong Un counts for the DPRK
     assert any("Korean People's Army → PRK (armed forces)" == link for link in links)
+
+
+#: An Indonesian rewrite of a Reuters report (written for this test, in the way Kompas and Antara rewrite
+#: wire copy): the wire, the Pentagon's deputy press secretary, Zelensky and NATO's secretary general,
+#: a pronoun (-nya) standing for the first, and a claim the wire could not verify.
+REWRITE = ("Pasukan Korea Utara di Kursk\n\n"
+           "Jakarta (ANTARA) - Wakil Sekretaris Pers Pentagon Sabrina Singh mengatakan pada Senin bahwa sekitar "
+           "10.000 tentara Korea Utara telah dikirim ke Rusia timur. \"Kami memperkirakan mereka akan bertempur "
+           "melawan Ukraina dalam beberapa minggu ke depan,\" ujarnya kepada wartawan. Presiden Ukraina Volodymyr "
+           "Zelensky mengatakan pasukan itu sudah berada di wilayah Kursk. Sekretaris Jenderal NATO Mark Rutte "
+           "menyebut pengerahan itu sebagai eskalasi yang berbahaya. Menurut Reuters, sejumlah tentara Korea Utara "
+           "disebut-sebut telah tewas dalam pertempuran, tetapi Reuters belum dapat memverifikasi laporan itu "
+           "secara independen.")
+
+
+def test_a_pasted_indonesian_rewrite_lists_who_it_cites(tmp_path):
+    article = tmp_path / "rewrite.txt"
+    article.write_text(REWRITE, encoding="utf-8")
+    done = run(article, "--json")
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout.splitlines()[0])
+    text = REWRITE.split("\n\n", 1)[1]
+    sources = record["sources"]
+    for s in sources:  # every object has the documented keys, and offsets that point at its span
+        assert {"span", "canonical", "parent", "type", "cue", "quote", "hedged", "start", "end"} <= set(s)
+        assert s["field"] == "text" and text[s["start"]:s["end"]] == s["span"]
+    by_id = {s["canonical"]: s for s in sources}
+    assert {"SABRINA_SINGH", "ZELENSKY", "RUTTE", "REUTERS"} <= set(by_id), sources
+    assert by_id["SABRINA_SINGH"]["parent"] == "PENTAGON" and by_id["SABRINA_SINGH"]["type"] == "government"
+    assert by_id["REUTERS"]["type"] == "media" and by_id["RUTTE"]["parent"] == "NATO"
+    pronoun = next(s for s in sources if s["span"] == "nya")  # ujarnya: she, the spokeswoman named before
+    assert pronoun["canonical"] == "SABRINA_SINGH" and pronoun["kind"] == "reference"
+    assert pronoun["quote"].startswith("Kami memperkirakan")
+    assert any(s["hedged"] for s in sources if s["canonical"] == "REUTERS")  # disebut-sebut, belum dapat memverifikasi
+    assert not by_id["ZELENSKY"]["hedged"]
+    assert record["hedging"]["hedged"] and "belum dapat memverifikasi" in " ".join(record["hedging"]["hedges"])
+    plain = run(article)
+    assert plain.returncode == 0, plain.stderr
+    assert re.search(r"sources +[^\n]*Sabrina Singh = SABRINA_SINGH < PENTAGON", plain.stdout), plain.stdout
+    assert "HEDGED" in plain.stdout

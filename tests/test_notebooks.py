@@ -41,7 +41,8 @@ def _text_outputs(book) -> str:
 
 def test_the_report_notebooks_are_there():
     assert [p.stem for p in NOTEBOOKS] == ["01-ingest-and-explore", "02-find-the-coverage",
-                                           "03-vectorise-and-cluster", "04-frame-the-coverage", "06-over-time"]
+                                           "03-vectorise-and-cluster", "04-frame-the-coverage", "05-who-speaks",
+                                           "06-over-time"]
     assert len(EXERCISES) >= 3 and [p.name for p in EXERCISES] == [p.name for p in SOLUTIONS]
     assert (config.NOTEBOOKS_DIR / "exercises" / "README.md").exists()
 
