@@ -53,6 +53,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from . import config
+from .actors import compile_alternatives
 from .hedging import find_hedges
 from .sentences import sentence_spans
 from .source_trends import ATTRIBUTION_COLUMNS
@@ -148,13 +149,17 @@ def phrase_pattern(phrase: str) -> str:
     core = r"\s+".join(words)
     if _HANGUL_RE.search(phrase):
         return core
-    return rf"(?<![\w-]){core}(?![\w])"
+    return rf"(?<![\w.]){core}(?![\w])"
 
 
-def _alternation(phrases, flags=re.IGNORECASE):
-    """One compiled alternation of phrases, the longest first (None for no phrase)."""
-    phrases = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return re.compile("|".join(phrase_pattern(p) for p in phrases), flags) if phrases else None
+def _alternation(phrases):
+    """One compiled, case-insensitive alternation of phrases, the longest first, factored by first letters
+    (:func:`analysis.actors.compile_alternatives`: ``re`` skips the positions no phrase starts at); None
+    for no phrase. Its groups are ``c0``, ``c1``... in the order of ``phrases``."""
+    if not phrases:
+        return None
+    items = [(len(p), f"c{i}", phrase_pattern(p)) for i, p in enumerate(phrases)]
+    return compile_alternatives({False: items})[0]
 
 
 @dataclass
@@ -162,10 +167,9 @@ class _Language:
     """One language's compiled cues."""
 
     cue: re.Pattern | None
-    cue_kinds: list  # group index -> position
-    roles: re.Pattern | None
-    anonymous: re.Pattern | None
-    documents: re.Pattern | None
+    cue_kinds: dict  # group name -> position
+    nouns: re.Pattern | None  # role, anonymous and document nouns in one pattern
+    noun_kinds: dict  # group name -> "anonymous" | "document" | "role"
     demonstratives: re.Pattern | None
     pronouns: dict  # lower-case word -> m | f | any | plural
     skip: set
@@ -190,11 +194,14 @@ def _compile_language(language: str, entry: dict) -> _Language:
         positions = [("according_to", "according_to"), ("after", "after"), ("before", "before"), ("either", "either")]
     items = [(p, position) for key, position in positions for p in entry.get(key, [])]
     nya = [(f"{p}nya", "nya") for p in entry.get("nya_suffix", [])]
+    nouns = {}  # a phrase in several lists: anonymous before document before role
+    for key, kind in (("anonymous", "anonymous"), ("documents", "document"), ("roles", "role")):
+        for phrase in entry.get(key, []):
+            nouns.setdefault(phrase.lower(), kind)
     items = sorted(items + nya, key=lambda t: (-len(t[0]), t[0]))
-    cue = re.compile("|".join(f"({phrase_pattern(p)})" for p, _ in items), re.IGNORECASE) if items else None
     return _Language(
-        cue=cue, cue_kinds=[position for _, position in items], roles=_alternation(entry.get("roles", [])),
-        anonymous=_alternation(entry.get("anonymous", [])), documents=_alternation(entry.get("documents", [])),
+        cue=_alternation([p for p, _ in items]), cue_kinds={f"c{i}": position for i, (_, position) in enumerate(items)},
+        nouns=_alternation(list(nouns)), noun_kinds={f"c{i}": kind for i, kind in enumerate(nouns.values())},
         demonstratives=_alternation(entry.get("demonstratives", [])), pronouns=pronouns,
         skip={w.lower() for w in entry.get("skip", [])}, not_source={w.lower() for w in entry.get("not_source", [])},
         function_words=set(entry.get("function_words", [])), colon=entry.get("colon", False),
@@ -477,7 +484,7 @@ class _Document:
     # -- a field: which sentences to read ------------------------------------------------------------------
     def field(self, name: str, text: str) -> None:
         cues = self.cues
-        hits = [(m.start(), m.end(), cues.cue_kinds[m.lastindex - 1]) for m in cues.cue.finditer(text)] if cues.cue else []
+        hits = [(m.start(), m.end(), cues.cue_kinds[m.lastgroup]) for m in cues.cue.finditer(text)] if cues.cue else []
         has_quote = _QUOTE_CHARS_RE.search(text) is not None
         has_colon = cues.colon and name == "title" and ":" in text
         if not hits and not has_quote and not has_colon:
@@ -490,6 +497,7 @@ class _Document:
             if i >= 0 and hit[1] <= spans[i][1]:
                 by_sentence.setdefault(i, []).append(hit)
         self.previous_found = []
+        self._text, self._field_found = text, None
         for i, (a, b) in enumerate(spans):
             sentence_hits = by_sentence.get(i, [])
             sentence = text[a:b]
@@ -498,6 +506,11 @@ class _Document:
                 self.previous_found = []
                 continue
             _Sentence(self, name, i, a, sentence, [(s - a, e - a, k) for s, e, k in sentence_hits]).read()
+
+    def found_in(self, start: int, end: int) -> list:
+        """The registry's names in ``text[start:end]`` of the current field, offsets from ``start`` (with
+        the ids the document named before, for short forms)."""
+        return self.registry.find(self._text[start:end], self.language, self.date, named=self.named)
 
     # -- the rows ---------------------------------------------------------------------------------------------
     def add(self, field_name, index, offset, sentence, phrase: _Phrase, canonical, kind, cue, quote, hedge,
@@ -557,7 +570,7 @@ class _Sentence:
     @property
     def found(self) -> list:
         if self._found is None:
-            self._found = self.doc.registry.find(self.text, self.doc.language, self.doc.date, named=self.doc.named)
+            self._found = self.doc.found_in(self.offset, self.offset + len(self.text))
         return self._found
 
     @property
@@ -568,14 +581,18 @@ class _Sentence:
 
     @property
     def marks(self) -> list:
-        """(start, end, what) of the registry's names and the cue file's role, anonymous and document nouns."""
+        """(start, end, what) of the registry's names, then the cue file's anonymous, document and role nouns."""
         if self._marks is None:
             marks = [(s, e, "registry") for s, e, _, _ in self.found]
-            for what in ("anonymous", "documents", "roles"):
-                pattern = getattr(self.cues, what)
-                if pattern is not None:
-                    marks += [(m.start(), m.end(), what) for m in pattern.finditer(self.text)]
+            if self.cues.nouns is not None:
+                kinds = self.cues.noun_kinds
+                marks += [(m.start(), m.end(), kinds[m.lastgroup]) for m in self.cues.nouns.finditer(self.text)]
             self._marks = marks
+            self._kind_at = {}
+            for start, end, what in marks:
+                for token in self.tokens:
+                    if start <= token[0] and token[1] <= end:
+                        self._kind_at.setdefault(token[0], what)
         return self._marks
 
     @property
@@ -638,9 +655,11 @@ class _Sentence:
         lower = word.lower()
         if lower in self.cues.pronouns:
             return "pronoun"
-        for what in ("registry", "anonymous", "documents", "roles"):
-            if any(s <= start and end <= e and w == what for s, e, w in self.marks):
-                return {"documents": "document", "roles": "role"}.get(what, what)
+        if self._marks is None:
+            self.marks
+        what = self._kind_at.get(start)
+        if what is not None:
+            return what
         if word[:1].isupper() and word not in self.cues.function_words and len(word) > 1:
             return "name"
         return None
@@ -828,9 +847,9 @@ def _read_korean(s: _Sentence) -> None:
 
 def _korean_head(s: _Sentence, start: int, end: int) -> str | None:
     """What a Korean word or phrase (particle excluded) can head, from the marks over it."""
-    for what in ("anonymous", "registry", "roles"):
+    for what in ("anonymous", "registry", "role"):
         if any(a < end and start < b and w == what for a, b, w in s.marks):
-            return {"roles": "role"}.get(what, what)
+            return what
     return None
 
 
@@ -855,7 +874,7 @@ def _korean_subject(s: _Sentence, cue_start: int):
             continue
         first = start
         for a, b, w in s.marks:  # a title or name written before the word belongs to the phrase
-            if b <= start and start - b <= 1 and w in ("registry", "roles"):
+            if b <= start and start - b <= 1 and w in ("registry", "role"):
                 first = min(first, a)
         phrase = _Phrase(first, core_end, head)
         (topics if particle.endswith(("는", "은")) else subjects).append(phrase)
@@ -877,7 +896,7 @@ def _korean_before(s: _Sentence, cue_start: int):
         return None
     first = start
     for a, b, w in s.marks:
-        if b <= start and start - b <= 1 and w in ("registry", "roles"):
+        if b <= start and start - b <= 1 and w in ("registry", "role"):
             first = min(first, a)
     return _Phrase(first, end, head)
 
