@@ -63,7 +63,7 @@ CUES_FILE = config.REGISTRY_DIR / "attribution_cues.yaml"
 FIELDS = ("title", "lead", "text")
 KINDS = ("direct", "indirect", "according_to", "reference", "anonymous")
 #: Keys of a Latin or Cyrillic language's entry in the cue file, and of the Korean one.
-_LIST_KEYS = ("either", "before", "after", "according_to", "nya_suffix", "skip", "not_source", "roles",
+_LIST_KEYS = ("either", "before", "after", "according_to", "secondary", "after_prepositions", "nya_suffix", "skip", "not_source", "roles",
               "anonymous", "documents", "demonstratives", "function_words")
 _KO_KEYS = ("verbs", "according_to", "subject_particles", "roles", "anonymous")
 _PRONOUN_KEYS = ("m", "f", "any", "plural")
@@ -112,11 +112,13 @@ def _check_language(language, entry, path: str) -> dict:
     if not isinstance(entry, dict):
         raise CueError(f"{path}, language {language!r}: expected a mapping of cue lists")
     keys = _KO_KEYS if language == "ko" else _LIST_KEYS
-    allowed = {*keys, "pronouns", "colon"}
+    allowed = {*keys, "pronouns", "colon", "inversion"}
     unknown = set(entry) - allowed
     if unknown:
         raise CueError(f"{path}, language {language!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
-    out = {"colon": bool(entry.get("colon", False))}
+    out = {"colon": bool(entry.get("colon", False)), "inversion": entry.get("inversion", "punctuation")}
+    if out["inversion"] not in ("punctuation", "free"):
+        raise CueError(f"{path}, language {language!r}, key 'inversion': 'punctuation' or 'free', not {out['inversion']!r}")
     for key in keys:
         out[key] = _word_list(entry.get(key) or [], f"{path}, language {language!r}, key {key!r}")
     pronouns = entry.get("pronouns") or {}
@@ -133,7 +135,7 @@ def _word_list(value, where: str) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in value))
 
 
-def phrase_pattern(phrase: str) -> str:
+def phrase_pattern(phrase: str, plural: bool = False) -> str:
     """Regular expression of one cue phrase (words across spaces, ``*`` for endings, whole words).
 
     Examples
@@ -146,19 +148,19 @@ def phrase_pattern(phrase: str) -> str:
         star = word.endswith("*")
         body = re.escape(word.rstrip("*"))
         words.append(body + (r"\w*" if star else ""))
-    core = r"\s+".join(words)
+    core = r"\s+".join(words) + (r"(?:e?s)?" if plural and not phrase.endswith("*") else "")
     if _HANGUL_RE.search(phrase):
         return core
     return rf"(?<![\w.]){core}(?![\w])"
 
 
-def _alternation(phrases):
+def _alternation(phrases, plural: bool = False):
     """One compiled, case-insensitive alternation of phrases, the longest first, factored by first letters
     (:func:`analysis.actors.compile_alternatives`: ``re`` skips the positions no phrase starts at); None
     for no phrase. Its groups are ``c0``, ``c1``... in the order of ``phrases``."""
     if not phrases:
         return None
-    items = [(len(p), f"c{i}", phrase_pattern(p)) for i, p in enumerate(phrases)]
+    items = [(len(p), f"c{i}", phrase_pattern(p, plural)) for i, p in enumerate(phrases)]
     return compile_alternatives({False: items})[0]
 
 
@@ -176,6 +178,9 @@ class _Language:
     not_source: set
     function_words: set
     colon: bool
+    free_inversion: bool = False
+    secondary: frozenset = frozenset()
+    after_prepositions: frozenset = frozenset()
     korean: bool = False
     subject_particles: tuple = ()
     extra: dict = field(default_factory=dict)
@@ -201,10 +206,12 @@ def _compile_language(language: str, entry: dict) -> _Language:
     items = sorted(items + nya, key=lambda t: (-len(t[0]), t[0]))
     return _Language(
         cue=_alternation([p for p, _ in items]), cue_kinds={f"c{i}": position for i, (_, position) in enumerate(items)},
-        nouns=_alternation(list(nouns)), noun_kinds={f"c{i}": kind for i, kind in enumerate(nouns.values())},
+        nouns=_alternation(list(nouns), plural=language == "en"), noun_kinds={f"c{i}": kind for i, kind in enumerate(nouns.values())},
         demonstratives=_alternation(entry.get("demonstratives", [])), pronouns=pronouns,
         skip={w.lower() for w in entry.get("skip", [])}, not_source={w.lower() for w in entry.get("not_source", [])},
         function_words=set(entry.get("function_words", [])), colon=entry.get("colon", False),
+        free_inversion=entry.get("inversion") == "free", secondary=frozenset(p.lower() for p in entry.get("secondary", [])),
+        after_prepositions=frozenset(p.lower() for p in entry.get("after_prepositions", [])),
         korean=language == "ko", subject_particles=tuple(sorted(entry.get("subject_particles", []), key=len, reverse=True)))
 
 
@@ -241,6 +248,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         elif char in QUOTES and _opens(char, before, after, stack):
             stack.append((i, char))
         elif not stack and (char in _CLOSERS or (char == '"' and not before.isspace())):
+            if char == '"' and not text[i + 1:].strip():
+                continue  # a stray mark at the very end: the opening quote of the next sentence, glued on
             spans.append((last_end, i))  # closes a quote opened before this text
             last_end = i + 1
     if stack:
@@ -251,7 +260,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def _opens(char: str, before: str, after: str, stack: list) -> bool:
     """Whether a quote mark opens a quotation here (symmetric marks need a space or start before them)."""
     if char in ('"', "'"):
-        return (not before or before.isspace() or before in "([{—–-:;,/") and bool(after) and not after.isspace()
+        return (not before or before.isspace() or before in "([{—–-:;,/.!?") and bool(after) and not after.isspace()
     if char in ("‘", "‚"):
         return not before.isalnum()
     return True
@@ -503,7 +512,7 @@ class _Document:
             sentence = text[a:b]
             if not sentence_hits and not (has_quote and _QUOTE_CHARS_RE.search(sentence)) \
                     and not (has_colon and ":" in sentence):
-                self.previous_found = []
+                self.previous_found = (a, b)
                 continue
             _Sentence(self, name, i, a, sentence, [(s - a, e - a, k) for s, e, k in sentence_hits]).read()
 
@@ -608,14 +617,20 @@ class _Sentence:
             _read_korean(self)
         else:
             self._read_cues()
-            if not self.hits or self.field_name == "title":
+            if not self.hits:
                 self._read_colon()
-        self.doc.previous_found = self.found if self._found is not None else []
+        self.doc.previous_found = self.found if self._found is not None else (self.offset, self.offset + len(self.text))
 
     def _read_cues(self) -> None:
+        read = 0
         for start, end, position in self.hits:
+            if read and self.text[start:end].lower() in self.cues.secondary:
+                continue
+            read += 1
             if position == "nya":
                 phrase = _Phrase(end - 3, end, "pronoun", "any")
+            elif position == "according_to" and (inner := self._pronoun_inside(start, end)) is not None:
+                phrase = inner
             elif position in ("after", "according_to"):
                 phrase = self.phrase_after(end)
             elif position == "before":
@@ -625,11 +640,18 @@ class _Sentence:
             if phrase is not None:
                 self.emit(phrase, (start, end), position)
 
+    def _pronoun_inside(self, start: int, end: int):
+        """A pronoun written inside a cue ("по его словам", "menurutnya" is handled as -nya)."""
+        for a, b, word in self.tokens:
+            if start <= a and b <= end and word.lower() in self.cues.pronouns:
+                return _Phrase(a, b, "pronoun", self.cues.pronouns[word.lower()])
+        return None
+
     def _either(self, start: int, end: int):
         before = self.text[:start].rstrip()
         if not before or before[-1] in ",\"'”’»—–-:“":
             return self.phrase_after(end) or self.phrase_before(start)
-        return self.phrase_before(start) or self.phrase_after(end)
+        return self.phrase_before(start) or (self.phrase_after(end) if self.cues.free_inversion else None)
 
     def _read_colon(self) -> None:
         """A headline "Saut: Enam Menteri ..." or a line "Reynolds: '...'" names its source before the colon."""
@@ -638,11 +660,18 @@ class _Sentence:
         colon = self.text.find(": ")
         if colon <= 0 or (self.field_name != "title" and not any(a > colon for a, _ in self.quotes)):
             return
+        after = [t for t in self.tokens if t[0] > colon]
+        if self.field_name == "title" and 0 < len(after) <= 3 and self.classify(after[0]) == "registry":
+            self.emit(_Phrase(after[0][0], after[-1][1], "registry"), (colon, colon + 1), "colon")
+            return
         segment_start = max(self.text.rfind(c, 0, colon) for c in ",…|") + 1
         words = [t for t in self.tokens if segment_start <= t[0] < colon]
         if not words or len(words) > 5 or any(a < colon < b for a, b in self.quotes):
             return
         kinds = [self.classify(t) for t in words]
+        head = next((f for f in self.found if f[0] <= words[-1][0] < f[1]), None)
+        if head is not None and len(words) > 1 and self.doc.registry.kind(head[2]) == "country":
+            return  # "Sejarah Hubungan Iran-Israel: ...": a topic, not a speaker
         if kinds[-1] is None or kinds[-1] == "pronoun" or any(k is None and t[2].lower() not in _CONNECTORS
                                                                for k, t in zip(kinds, words)):
             return
@@ -678,6 +707,8 @@ class _Sentence:
             i -= 1
         if i >= 1 and tokens[i][2].lower() in _RELATIVE:
             i -= 2 if tokens[i - 1][2] == "," else 1
+        elif i >= 1 and tokens[i][2] in ",)":  # "Mick Mulvaney, the director of ..., said"; "(MKD) menyatakan"
+            i -= 1
         if i < 0 or self._in_quote(tokens[i][0]):
             return None
         head = self.classify(tokens[i])
@@ -700,6 +731,8 @@ class _Sentence:
         i = 0
         while i < len(tokens) and tokens[i][0] < position:
             i += 1
+        if i < len(tokens) - 1 and tokens[i][2].lower() in self.cues.after_prepositions:
+            i += 1  # "сообщили в пресс-службе"
         if i >= len(tokens) or tokens[i][2].lower() in not_source or tokens[i][2] in _STOP_PUNCT:
             return None
         last, j = None, i
@@ -794,7 +827,10 @@ class _Sentence:
     def _author(self, inside: list):
         """The named author of a document phrase: in the phrase or sentence, the sentence before, or the last one."""
         doc = self.doc
-        for found in (inside, self.found, doc.previous_found):
+        previous = doc.previous_found
+        if isinstance(previous, tuple):  # the sentence before was not read: find its names now
+            previous = doc.found_in(*previous)
+        for found in (inside, self.found, previous):
             authors = [f[2] for f in found if doc.registry.kind(f[2]) != "person" or found is inside]
             if authors:
                 doc.last_author = authors[-1]
