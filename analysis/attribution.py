@@ -776,6 +776,7 @@ class _Sentence:
         doc.add(self.field_name, self.index, self.offset, self.text, phrase, canonical, kind,
                 None if position == "headline" else cue, quote, self.hedge, registered=country)
         if kind != "reference":
+            person = person or any(self.classify(t) == "role" for t in self.tokens if phrase.start <= t[0] < phrase.end)
             doc.remember(canonical, self.text[phrase.start:phrase.end], person)
         elif canonical is not None and canonical not in doc.named:
             doc.named.append(canonical)
@@ -797,6 +798,8 @@ class _Sentence:
             return author, None, None, False
         if inside:
             best = min(inside, key=lambda f: (_RANK.get(doc.registry.kind(f[2]), 1), -(f[1] - f[0])))
+            if doc.registry.kind(best[2]) == "country" and best[1] < phrase.end and phrase.head != "registry":
+                return self._unregistered(phrase)  # "a professor at Yonsei in Seoul": a place, not the speaker
             canonical = best[2]
             refers = best[3] == "short" and canonical in doc.named and self._demonstrative(phrase) is None
             return canonical, ("reference" if refers or self._demonstrative(phrase) else None), None, \
@@ -814,6 +817,11 @@ class _Sentence:
             for speaker in reversed(doc.speakers):
                 if words[0] in speaker.names and len(speaker.names) > 1:
                     return speaker.canonical, "reference", None, True
+        if phrase.head == "role" and not any(w[:1].isupper() for w in words[1:]):
+            # a title alone ("the senator", "в ведомстве", "Perusahaan") names the last registered speaker
+            speaker = next((s for s in reversed(doc.speakers) if s.canonical is not None), None)
+            if speaker is not None:
+                return speaker.canonical, None, None, speaker.person
         return None, None, None, phrase.head in ("name", "role")
 
     def _demonstrative(self, phrase: _Phrase):
@@ -830,12 +838,14 @@ class _Sentence:
         previous = doc.previous_found
         if isinstance(previous, tuple):  # the sentence before was not read: find its names now
             previous = doc.found_in(*previous)
-        for found in (inside, self.found, previous):
-            authors = [f[2] for f in found if doc.registry.kind(f[2]) != "person" or found is inside]
+        kinds = {f[2]: doc.registry.kind(f[2]) for f in (*inside, *previous)}
+        for authors in ([f[2] for f in inside], [f[2] for f in previous if kinds[f[2]] == "media"],
+                        [doc.last_author] if doc.last_author else [],
+                        [f[2] for f in previous if kinds[f[2]] not in ("person", "country")]):
             if authors:
                 doc.last_author = authors[-1]
                 return authors[-1]
-        return doc.last_author
+        return None
 
     def _quote_near(self, phrase: _Phrase, cue: tuple | None):
         """The quotation the cue introduces: the one nearest the cue or the source, outside the source."""
