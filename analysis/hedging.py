@@ -59,6 +59,12 @@ def _is_hangul(text: str) -> bool:
     return bool(re.search(f"[{_HANGUL}]", text))
 
 
+def _phrase_core(phrase: str) -> str:
+    """A phrase's words, any run of spaces between them, ``*`` endings, е and ё as one letter."""
+    return r"\s+".join(re.escape(word.rstrip("*")).translate(_YO) + (r"\w*" if word.endswith("*") else "")
+                       for word in phrase.split())
+
+
 def hedge_pattern(entry: str) -> str:
     """The regular expression for one entry of ``registry/hedges.yaml`` (syntax in its header).
 
@@ -84,17 +90,11 @@ def hedge_pattern(entry: str) -> str:
     '것으로 알려졌으며'
     """
     text = entry.strip()
-    if len(text) > 2 and text.startswith("/") and text.endswith("/"):
-        core = f"(?:{text[1:-1]})"
-    else:
-        attached = text.startswith("~")
-        words = text.lstrip("~").split()
-        core = r"\s+".join(re.escape(w.rstrip("*")).translate(_YO) + (r"\w*" if w.endswith("*") else "")
-                           for w in words)
-        if _is_hangul(text):
-            return ("" if attached else _HANGUL_LEFT) + core + f"[{_HANGUL}]*"
+    is_regex = len(text) > 2 and text.startswith("/") and text.endswith("/")
+    attached = not is_regex and text.startswith("~")
+    core = f"(?:{text[1:-1]})" if is_regex else _phrase_core(text.lstrip("~"))
     if _is_hangul(text):
-        return _HANGUL_LEFT + core + f"[{_HANGUL}]*"
+        return ("" if attached else _HANGUL_LEFT) + core + f"[{_HANGUL}]*"
     return _LATIN_LEFT + core + r"(?!\w)"
 
 
@@ -289,7 +289,7 @@ def hedge_summary(corpus: pd.DataFrame, *, fields=FIELDS, path=None) -> pd.DataF
     pandas.DataFrame
         Columns ``doc_id``, ``hedged`` (bool), ``n_hedges``, ``hedges`` (list of phrases as written),
         ``kinds`` (list, one per phrase), ``first_field`` and ``first_offset`` (where the first
-        hedge starts; None and -1 for a document without one), in corpus order.
+        hedge starts; missing and -1 for a document without one), in corpus order.
 
     Examples
     --------

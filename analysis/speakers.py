@@ -89,20 +89,33 @@ def _period(target: str, item: dict, where: str) -> Period:
     return Period(target, start, end)
 
 
-def _check_names(key: str, entry: dict, where: str) -> None:
-    """Aliases, short forms, titles and references: ``{language: [string, ...]}``."""
-    for field in _NAME_FIELDS:
-        names = entry.get(field)
-        if names is None:
-            continue
-        if not isinstance(names, dict):
-            raise ValueError(f"{where}: field {field} must map languages to lists, e.g. {{en: [...], ru: [...]}}")
+def _name_blocks(key: str, entry: dict, field: str, where: str) -> list[tuple[Period | None, dict]]:
+    """One field's names as ``[(period, {language: [string, ...]})]``. Titles are ``{language: [...]}``
+    (held over ``in_office``) or a list of blocks ``{from, until, language: [...]}``, one per office."""
+    value = entry.get(field)
+    if value is None:
+        return []
+    if field == "titles" and isinstance(value, list):
+        blocks = []
+        for i, block in enumerate(value):
+            if not isinstance(block, dict):
+                raise ValueError(f"{where}: field titles[{i}]: write {{from: YYYY-MM-DD, until: ..., en: [...]}}")
+            names = {k: v for k, v in block.items() if k not in ("from", "until")}
+            blocks.append((_period(key, block, f"{where}: field titles[{i}]"), names))
+    elif isinstance(value, dict):
+        blocks = [(_office(key, entry, where) if field == "titles" else None, value)]
+    else:
+        raise ValueError(f"{where}: field {field} must map languages to lists, e.g. {{en: [...], ru: [...]}}")
+    for _, names in blocks:
         for language, forms in names.items():
             if not isinstance(language, str) or not _LANGUAGE_RE.match(language):
                 raise ValueError(f"{where}: field {field}: {language!r} is not a two-letter language code")
-            for i, form in enumerate(forms or []):
+            if not isinstance(forms, list):
+                raise ValueError(f"{where}: field {field}.{language}: {forms!r} is not a list of names")
+            for i, form in enumerate(forms):
                 if not isinstance(form, str) or not form.strip("!* "):
                     raise ValueError(f"{where}: field {field}.{language}[{i}]: {form!r} is not a name; quote it")
+    return blocks
 
 
 def _check_entry(key, entry, where: str) -> None:
@@ -123,7 +136,6 @@ def _check_entry(key, entry, where: str) -> None:
     gender = entry.get("gender")
     if gender is not None and (entry["kind"] != "person" or gender not in ("m", "f")):
         raise ValueError(f"{where}: field gender: {gender!r}; persons only, m or f")
-    _check_names(key, entry, where)
 
 
 def _parents(key: str, entry: dict, where: str) -> tuple[Period, ...]:
@@ -198,7 +210,8 @@ def load_source_registry(path=None) -> dict[str, dict]:
     type, gender for persons only, names as ``{language: [names]}``, a parent and a country that are
     ids of the registry (a country of kind country), parents that never loop, dates in order. An
     error names the file, the id and the field. Entries gain ``_file``, ``_parents`` (a tuple of
-    :class:`Period`) and ``_office`` (a :class:`Period` or None); a country's ``country`` is itself.
+    :class:`Period`), ``_office`` (a :class:`Period` or None) and ``_names`` (per field, a list of
+    ``(period or None, {language: [names]})``); a country's ``country`` is itself.
 
     Parameters
     ----------
@@ -230,6 +243,7 @@ def _load(path: Path, signature: tuple) -> dict[str, dict]:
             entry["_file"] = str(file)
             entry["_parents"] = _parents(key, entry, where)
             entry["_office"] = _office(key, entry, where)
+            entry["_names"] = {field: _name_blocks(key, entry, field, where) for field in _NAME_FIELDS}
             if entry["kind"] == "country" and entry.get("country") is None:
                 entry["country"] = key
             registry[key], files[key] = entry, file
@@ -242,7 +256,7 @@ def _load(path: Path, signature: tuple) -> dict[str, dict]:
 @dataclass(frozen=True)
 class _Patterns:
     """The compiled patterns of one language and, per named group, the entries its text names:
-    ``((id, field), ...)`` in registry order."""
+    ``((id, field, period), ...)`` in registry order (``period``: a title's term, else None)."""
 
     compiled: tuple
     owners: dict
@@ -256,22 +270,22 @@ def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
     owners: dict[str, list] = {}
     by_pattern: dict[tuple[bool, str], str] = {}
     for key, entry in registry.items():
-        for field in _NAME_FIELDS:
-            names = entry.get(field) or {}
-            for language in languages:
-                for form in names.get(language) or []:
-                    pattern = alias_pattern(form, language, entry.get("not_followed_by") or ())
-                    if field == "short_forms":  # surnames: written with a capital, not the start of another name
-                        pattern, case_sensitive = pattern + _SHORT_GUARD, True
-                    else:
-                        case_sensitive = bool(_CASE_SENSITIVE_RE.match(form.strip("!*")))
-                    group = by_pattern.get((case_sensitive, pattern))
-                    if group is None:
-                        group = by_pattern[case_sensitive, pattern] = f"g{len(by_pattern)}"
-                        owners[group] = []
-                        groups[case_sensitive].append((len(form), group, pattern))
-                    if (key, field) not in owners[group]:
-                        owners[group].append((key, field))
+        for field, blocks in entry["_names"].items():
+            for period, names in blocks:
+                for language in languages:
+                    for form in names.get(language) or []:
+                        pattern = alias_pattern(form, language, entry.get("not_followed_by") or ())
+                        if field == "short_forms":  # surnames: written with a capital, not the start of another name
+                            pattern, case_sensitive = pattern + _SHORT_GUARD, True
+                        else:
+                            case_sensitive = bool(_CASE_SENSITIVE_RE.match(form.strip("!*")))
+                        group = by_pattern.get((case_sensitive, pattern))
+                        if group is None:
+                            group = by_pattern[case_sensitive, pattern] = f"g{len(by_pattern)}"
+                            owners[group] = []
+                            groups[case_sensitive].append((len(form), group, pattern))
+                        if (key, field, period) not in owners[group]:
+                            owners[group].append((key, field, period))
     return _Patterns(tuple(compile_alternatives(groups)), {g: tuple(o) for g, o in owners.items()})
 
 
@@ -325,8 +339,8 @@ class SourceRegistry:
         self.ids = sorted(self.entries)
         self._signature = _signature(self.path)
         self._patterns = _shared_patterns(self._signature)
-        self._languages = sorted({language for entry in self.entries.values() for field in _NAME_FIELDS
-                                  for language in (entry.get(field) or {})})
+        self._languages = sorted({language for entry in self.entries.values() for blocks in entry["_names"].values()
+                                  for _, names in blocks for language in names})
         self._static_chains = {}
         self._patterns_for(None)  # every language at once: the fallback, compiled now
 
@@ -467,7 +481,7 @@ class SourceRegistry:
         the light of what the text names (their chains included) and ``named``."""
         resolved = [self._resolve_name(owners, when) for _, _, owners in kept]
         # what the text names without doubt: spans of one entry (a name two entries share does not count)
-        sure = [r[0] for r, (_, _, owners) in zip(resolved, kept) if r is not None and len({k for k, _ in owners}) == 1]
+        sure = [r[0] for r, (_, _, owners) in zip(resolved, kept) if r is not None and len({o[0] for o in owners}) == 1]
         known = set()
         for found in (*named, *sure):
             if found in self.entries:
@@ -481,42 +495,44 @@ class SourceRegistry:
 
     def _resolve_name(self, owners: tuple, when) -> tuple[str, str] | None:
         """The first alias owner, else the holder of a title."""
-        for key, field in owners:
+        for key, field, _ in owners:
             if field == "aliases":
                 return key, "name"
-        holders = [key for key, field in owners if field == "titles"]
-        return (self._holder(holders, when), "title") if holders else None
+        terms = [(key, period) for key, field, period in owners if field == "titles"]
+        return (self._holder(terms, when), "title") if terms else None
 
     def _resolve_short(self, owners: tuple, known: set) -> tuple[str, str] | None:
         """An owner the text names (any field), else the first short form's owner; None when only
         references of entries the text does not name (or names and titles) remain."""
         if len(owners) == 1 and owners[0][1] not in ("short_forms", "references"):
             return None
-        for key, field in owners:
+        for key, field, _ in owners:
             if key in known:
                 return key, _FIELD_FORM[field]
-        if any(field in ("aliases", "titles") for _, field in owners):
+        if any(field in ("aliases", "titles") for _, field, _ in owners):
             return None
-        return next(((key, "short") for key, field in owners if field == "short_forms"), None)
+        return next(((key, "short") for key, field, _ in owners if field == "short_forms"), None)
 
-    def _holder(self, candidates: list[str], when) -> str:
-        """Who a title names on ``when``: the holder then (the latest to take office, if several),
-        None: the most recent holder; nobody then: the institution above the nearest holder."""
-        def took_office(key):
-            office = self.entries[key]["_office"]
-            return office.start if office is not None and office.start is not None else pd.Timestamp.min
+    def _holder(self, terms: list[tuple[str, Period | None]], when) -> str:
+        """Who a title names on ``when`` (``terms``: who held it and when): the holder then (the latest
+        to take office, if several; None: the most recent holder); nobody then: the institution above
+        the nearest holder on that date."""
+        def took_office(term):
+            return term[1].start if term[1] is not None and term[1].start is not None else pd.Timestamp.min
 
-        holding = [k for k in candidates if self.entries[k]["_office"] is None or self.entries[k]["_office"].holds(when)]
+        holding = [t for t in terms if t[1] is None or t[1].holds(when)]
+        if when is None:
+            return max(terms, key=lambda t: (t[1] is None or t[1].end is None, took_office(t)))[0]
         if holding:
-            return max(holding, key=took_office)
+            return max(holding, key=took_office)[0]
 
-        def distance(key):
-            office = self.entries[key]["_office"]
-            before = (office.start - when) if office.start is not None and when < office.start else pd.Timedelta(0)
-            after = (when - office.end) if office.end is not None and when >= office.end else pd.Timedelta(0)
+        def distance(term):
+            period = term[1]
+            before = period.start - when if period.start is not None and when < period.start else pd.Timedelta(0)
+            after = when - period.end if period.end is not None and when >= period.end else pd.Timedelta(0)
             return before + after
 
-        nearest = min(candidates, key=distance)
+        nearest = min(terms, key=distance)[0]
         return self._parent(nearest, when) or nearest
 
     def _merge(self, text: str, spans: list, when) -> list[tuple[int, int, str, str]]:
@@ -545,6 +561,10 @@ class SourceRegistry:
             winner, other = b, a          # South Korea's National Intelligence Service
         elif id_b in self._chain(id_a, when) or (kind_b == "country" and self.country(id_a) == id_b):
             winner, other = a, b          # Badan Intelijen Nasional Korea Selatan
+        elif {kind_a, kind_b} == {"institution", "country"}:
+            # a body named without its state, then another state (Kementerian Luar Negeri Amerika Serikat,
+            # 중국 국방부): the body is that state's, which the registry may not hold; the state speaks
+            winner, other = (a, b) if kind_a == "country" else (b, a)
         else:
             return None
         form = "name" if other[3] == "title" and winner[3] != "title" else winner[3]

@@ -12,6 +12,8 @@ file                     read by                        what it holds
 ``concepts.yaml``        :mod:`analysis.tokens`         the concept bridge's glossary
 ``stopwords.yaml``       :mod:`analysis.tokens`         stop words added to stopwordsiso's
 ``wire_credits.yaml``    :mod:`analysis.lineage`        wires, their datelines and credit phrases
+``hedges.yaml``          :mod:`analysis.hedging`        hedges (reportedly, якобы, 것으로 알려졌다) per
+                                                        language and kind
 ``navigation.yaml``      :mod:`analysis.readers.pages`  menu, account and section words (en, id, ru,
                                                         ko, pl): a line of them is never a headline
 ``public_datasets.csv``  :mod:`analysis.datasets`       the real corpora: file, SHA-256, licence
