@@ -56,10 +56,13 @@ from . import config
 from .actors import compile_alternatives
 from .hedging import find_hedges
 from .sentences import sentence_spans
-from .source_trends import ATTRIBUTION_COLUMNS
 from .speakers import SourceRegistry
 
 CUES_FILE = config.REGISTRY_DIR / "attribution_cues.yaml"
+#: The attribution table's columns, in order (:meth:`SourceExtractor.attributions`).
+ATTRIBUTION_COLUMNS = ["doc_id", "field", "sentence", "start", "end", "span", "canonical", "label", "parent", "chain",
+                       "type", "country", "registered", "kind", "cue", "cue_start", "cue_end", "quote", "quote_start",
+                       "quote_end", "hedged", "hedge", "language"]
 FIELDS = ("title", "lead", "text")
 KINDS = ("direct", "indirect", "according_to", "reference", "anonymous")
 #: Keys of a Latin or Cyrillic language's entry in the cue file, and of the Korean one.
@@ -76,7 +79,7 @@ _HANGUL_RE = re.compile("[가-힣]")
 #: What ends a source phrase: punctuation other than a possessive's apostrophe or a hyphen.
 _STOP_PUNCT = set(",.;:!?—–-\"“”«»„「」()[]…/|") - {"-"}
 _CONNECTORS = {"of", "for", "the", "'s", "’s", "and", "de", "van", "von", "bin", "al", "el", "dan", "di", "-", "(", ")",
-               "и", "при", "по"}
+               "и", "при", "по", "в", "из"}
 
 
 class CueError(ValueError):
@@ -337,7 +340,7 @@ class SourceExtractor(TransformerMixin, BaseEstimator):
         Returns
         -------
         pandas.DataFrame
-            The columns of :data:`analysis.source_trends.ATTRIBUTION_COLUMNS`: ``doc_id``, ``field``,
+            The columns of :data:`ATTRIBUTION_COLUMNS`: ``doc_id``, ``field``,
             ``sentence`` (index of the sentence in the field), ``start``/``end`` (the source's span in
             the field), ``span``, ``canonical`` (registry id or None), ``label``, ``parent``, ``chain``
             (ids joined by " > "), ``type``, ``country``, ``registered``, ``kind`` (direct, indirect,
@@ -649,9 +652,12 @@ class _Sentence:
 
     def _either(self, start: int, end: int):
         before = self.text[:start].rstrip()
-        if not before or before[-1] in ",\"'”’»—–-:“":
+        quoted = before[-2:-1] if before[-1:] == "," else before[-1:]
+        if not before or quoted in "\"'”’»—–-:“":  # '"...," said Freire', "— заявил Трамп"
             return self.phrase_after(end) or self.phrase_before(start)
-        return self.phrase_before(start) or (self.phrase_after(end) if self.cues.free_inversion else None)
+        if before[-1] == "," or self.cues.free_inversion:  # "The deal is legal, said Peskov"
+            return self.phrase_before(start) or self.phrase_after(end)
+        return self.phrase_before(start)
 
     def _read_colon(self) -> None:
         """A headline "Saut: Enam Menteri ..." or a line "Reynolds: '...'" names its source before the colon."""
@@ -712,6 +718,9 @@ class _Sentence:
         if i < 0 or self._in_quote(tokens[i][0]):
             return None
         head = self.classify(tokens[i])
+        if head is None and i + 1 < len(tokens) and tokens[i + 1][2] == ",":
+            i = self._before_apposition(i)  # "John Smithfield, a farmer, said"
+            head = None if i is None else self.classify(tokens[i])
         if head is None:
             return None
         j = i
@@ -725,6 +734,15 @@ class _Sentence:
         while j < i and (tokens[j][2].lower() in _CONNECTORS or tokens[j][2] in self.cues.function_words):
             j += 1
         return self._phrase(tokens[j][0], tokens[i][1], head, tokens[i][2])
+
+    def _before_apposition(self, i: int):
+        """The last word before the comma that opens an apposition ending at token ``i``, or None."""
+        for k in range(i - 1, max(i - 9, 0), -1):
+            if self.tokens[k][2] == ",":
+                return k - 1 if k > 0 else None
+            if self.tokens[k][2] in _STOP_PUNCT:
+                return None
+        return None
 
     def phrase_after(self, position: int):
         tokens, not_source = self.tokens, self.cues.not_source
