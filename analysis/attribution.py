@@ -66,7 +66,7 @@ ATTRIBUTION_COLUMNS = ["doc_id", "field", "sentence", "start", "end", "span", "c
 FIELDS = ("title", "lead", "text")
 KINDS = ("direct", "indirect", "according_to", "reference", "anonymous")
 #: Keys of a Latin or Cyrillic language's entry in the cue file, and of the Korean one.
-_LIST_KEYS = ("either", "before", "after", "according_to", "secondary", "after_prepositions", "nya_suffix", "skip", "not_source", "roles",
+_LIST_KEYS = ("either", "before", "after", "according_to", "secondary", "after_prepositions", "locatives", "nya_suffix", "skip", "not_source", "roles",
               "anonymous", "documents", "demonstratives", "function_words")
 _KO_KEYS = ("verbs", "according_to", "subject_particles", "roles", "anonymous")
 _PRONOUN_KEYS = ("m", "f", "any", "plural")
@@ -120,8 +120,9 @@ def _check_language(language, entry, path: str) -> dict:
     if unknown:
         raise CueError(f"{path}, language {language!r}: unknown key(s) {sorted(unknown)}; allowed: {sorted(allowed)}")
     out = {"colon": bool(entry.get("colon", False)), "inversion": entry.get("inversion", "punctuation")}
-    if out["inversion"] not in ("punctuation", "free"):
-        raise CueError(f"{path}, language {language!r}, key 'inversion': 'punctuation' or 'free', not {out['inversion']!r}")
+    if out["inversion"] not in ("punctuation", "comma", "free"):
+        raise CueError(f"{path}, language {language!r}, key 'inversion': punctuation, comma or free, "
+                       f"not {out['inversion']!r}")
     for key in keys:
         out[key] = _word_list(entry.get(key) or [], f"{path}, language {language!r}, key {key!r}")
     pronouns = entry.get("pronouns") or {}
@@ -181,9 +182,10 @@ class _Language:
     not_source: set
     function_words: set
     colon: bool
-    free_inversion: bool = False
+    inversion: str = "punctuation"
     secondary: frozenset = frozenset()
     after_prepositions: frozenset = frozenset()
+    locatives: frozenset = frozenset()
     korean: bool = False
     subject_particles: tuple = ()
     extra: dict = field(default_factory=dict)
@@ -213,8 +215,9 @@ def _compile_language(language: str, entry: dict) -> _Language:
         demonstratives=_alternation(entry.get("demonstratives", [])), pronouns=pronouns,
         skip={w.lower() for w in entry.get("skip", [])}, not_source={w.lower() for w in entry.get("not_source", [])},
         function_words=set(entry.get("function_words", [])), colon=entry.get("colon", False),
-        free_inversion=entry.get("inversion") == "free", secondary=frozenset(p.lower() for p in entry.get("secondary", [])),
+        inversion=entry.get("inversion", "punctuation"), secondary=frozenset(p.lower() for p in entry.get("secondary", [])),
         after_prepositions=frozenset(p.lower() for p in entry.get("after_prepositions", [])),
+        locatives=frozenset(p.lower() for p in entry.get("locatives", [])),
         korean=language == "ko", subject_particles=tuple(sorted(entry.get("subject_particles", []), key=len, reverse=True)))
 
 
@@ -530,6 +533,10 @@ class _Document:
         start, end = offset + phrase.start, offset + phrase.end
         if any(r[1] == field_name and r[3] < end and start < r[4] for r in self.rows[-6:]):
             return  # one attribution per source span
+        if canonical is not None and any(r[1] == field_name and r[2] == index and r[6] is not None and (
+                canonical in r[9].split(" > ") or r[6] in self.reader.facts(canonical, self.date)[2].split(" > "))
+                for r in self.rows[-6:]):
+            return  # "According to the ministry, Jakarta urges ...": the same party speaking through its body
         label = parent = chain = country = None
         source_type = "anonymous" if kind == "anonymous" else "other"
         if canonical is not None:
@@ -653,9 +660,10 @@ class _Sentence:
     def _either(self, start: int, end: int):
         before = self.text[:start].rstrip()
         quoted = before[-2:-1] if before[-1:] == "," else before[-1:]
-        if not before or quoted in "\"'”’»—–-:“":  # '"...," said Freire', "— заявил Трамп"
-            return self.phrase_after(end) or self.phrase_before(start)
-        if before[-1] == "," or self.cues.free_inversion:  # "The deal is legal, said Peskov"
+        inversion = self.cues.inversion
+        if not before or quoted in "\"'”’»—–-:“" or (before[-1] == "," and inversion != "punctuation"):
+            return self.phrase_after(end) or self.phrase_before(start)  # '"...," said Freire', "..., ujar NIS"
+        if before[-1] == "," or inversion == "free":  # "John Smithfield, a farmer, said"
             return self.phrase_before(start) or self.phrase_after(end)
         return self.phrase_before(start)
 
@@ -721,6 +729,8 @@ class _Sentence:
         if head is None and i + 1 < len(tokens) and tokens[i + 1][2] == ",":
             i = self._before_apposition(i)  # "John Smithfield, a farmer, said"
             head = None if i is None else self.classify(tokens[i])
+        if head == "registry" and i >= 1 and tokens[i - 1][2].lower() in self.cues.locatives:
+            return None  # "Observers in Beijing criticised": a place, the speakers are unnamed
         if head is None:
             return None
         j = i
@@ -769,10 +779,16 @@ class _Sentence:
 
     def _phrase(self, start: int, end: int, head: str, head_word: str) -> _Phrase:
         heads = [self.classify(t) for t in self.tokens if start <= t[0] < end]
-        for what in ("pronoun", "anonymous", "document"):  # a phrase of several words: its strongest noun
-            if what in heads and (what != "pronoun" or len(heads) == 1):
-                head = what
-        if head != "anonymous" and "registry" in heads:
+        named = [f for f in self.found if f[0] < end and start < f[1]]
+        if heads == ["pronoun"]:
+            head = "pronoun"
+        elif any(self.doc.registry.kind(f[2]) != "country" for f in named):
+            head = "registry"  # "analis Park Ji-won", "a Pentagon spokesman": the registry knows who
+        elif "anonymous" in heads:
+            head = "anonymous"  # "a senior US official": unnamed, from a country
+        elif "document" in heads:
+            head = "document"
+        elif named:
             head = "registry"
         gender = self.cues.pronouns.get(head_word.lower()) if head == "pronoun" else None
         return _Phrase(start, end, head, gender)
@@ -910,7 +926,10 @@ def _read_korean(s: _Sentence) -> None:
 
 
 def _korean_head(s: _Sentence, start: int, end: int) -> str | None:
-    """What a Korean word or phrase (particle excluded) can head, from the marks over it."""
+    """What a Korean word or phrase (particle excluded) can head, from the marks over it: a registry name
+    covering it ("인권단체 관계자" of a registered monitor), else an anonymous noun, a name, a title."""
+    if any(a <= start and end <= b and w == "registry" for a, b, w in s.marks):
+        return "registry"
     for what in ("anonymous", "registry", "role"):
         if any(a < end and start < b and w == what for a, b, w in s.marks):
             return what
@@ -1109,11 +1128,17 @@ def demo_source_map() -> dict:
 def score_demo(table: pd.DataFrame, demo: pd.DataFrame) -> dict:
     """How well the attributions recover the demo's planted ``truth_cited`` (per document, as registry ids).
 
+    The truth lists the quoted sources and credited wires the generator plants; its headlines, leads and
+    context sentences also make states and bodies speak ("US says ...", "The White House said ...")
+    without listing them. So precision is measured over the ids the demo can plant
+    (:func:`demo_source_map`): a planted source found in a document that did not plant it counts
+    against it, a speaker the demo never plants does not.
+
     Returns
     -------
     dict
         ``precision`` (found ids that were planted), ``recall`` (planted ids found), ``f1``, ``matched``,
-        ``truth`` (planted, summed over documents), ``found`` (distinct registry ids per document, summed).
+        ``truth`` (planted, summed over documents), ``found`` (distinct plantable ids per document, summed).
 
     Examples
     --------
@@ -1124,7 +1149,9 @@ def score_demo(table: pd.DataFrame, demo: pd.DataFrame) -> dict:
     True
     """
     mapping = demo_source_map()
-    found = table.dropna(subset=["canonical"]).groupby("doc_id")["canonical"].agg(set).to_dict()
+    plantable = set(mapping.values())  # the demo's headlines and leads name other speakers its truth does not list
+    cited = table[table["canonical"].isin(plantable)]
+    found = cited.groupby("doc_id")["canonical"].agg(set).to_dict()
     n_truth = n_found = n_matched = 0
     for doc_id, cited in zip(demo["doc_id"], demo["truth_cited"]):
         keys = [k for k in str(cited if isinstance(cited, str) else "").split("|") if k]
