@@ -584,6 +584,7 @@ class _Sentence:
         self.text, self.hits = text, hits
         self.quotes = quote_spans(text)
         self._found = self._tokens = self._marks = self._hedge = None
+        self._near: dict = {}
 
     # -- lazily computed views of the sentence -----------------------------------------------------------------
     @property
@@ -602,7 +603,9 @@ class _Sentence:
     def marks(self) -> list:
         """(start, end, what) of the registry's names, then the cue file's anonymous, document and role nouns."""
         if self._marks is None:
-            marks = [(s, e, "registry") for s, e, _, _ in self.found]
+            # Latin and Cyrillic heads are read from capitals and the cue file's nouns; the registry is asked
+            # about the source phrase only (:meth:`near`). Korean has no capitals: its names mark heads.
+            marks = [(s, e, "registry") for s, e, _, _ in self.found] if self.cues.korean else []
             if self.cues.nouns is not None:
                 kinds = self.cues.noun_kinds
                 marks += [(m.start(), m.end(), kinds[m.lastgroup]) for m in self.cues.nouns.finditer(self.text)]
@@ -613,6 +616,20 @@ class _Sentence:
                     if start <= token[0] and token[1] <= end:
                         self._kind_at.setdefault(token[0], what)
         return self._marks
+
+    def near(self, start: int, end: int) -> list:
+        """The registry's names overlapping ``text[start:end]``: found in the sentence once it was read
+        whole (Korean, headlines), else in a window of whole words around the span (cached)."""
+        if self._found is None:
+            a = self.text.rfind(" ", 0, max(0, start - 12)) + 1
+            b = self.text.find(" ", min(len(self.text), end + 12))
+            b = len(self.text) if b < 0 else b
+            if a > 0 or b < len(self.text):
+                key = (a, b)
+                if key not in self._near:
+                    self._near[key] = [(x + a, y + a, i, f) for x, y, i, f in self.doc.found_in(self.offset + a, self.offset + b)]
+                return [f for f in self._near[key] if f[0] < end and start < f[1]]
+        return [f for f in self.found if f[0] < end and start < f[1]]
 
     @property
     def hedge(self):
@@ -629,7 +646,7 @@ class _Sentence:
             self._read_cues()
             if not self.hits:
                 self._read_colon()
-        self.doc.previous_found = self.found if self._found is not None else (self.offset, self.offset + len(self.text))
+        self.doc.previous_found = self._found if self._found is not None else (self.offset, self.offset + len(self.text))
 
     def _read_cues(self) -> None:
         read = 0
@@ -729,7 +746,8 @@ class _Sentence:
         if head is None and i + 1 < len(tokens) and tokens[i + 1][2] == ",":
             i = self._before_apposition(i)  # "John Smithfield, a farmer, said"
             head = None if i is None else self.classify(tokens[i])
-        if head == "registry" and i >= 1 and tokens[i - 1][2].lower() in self.cues.locatives:
+        if head in ("name", "registry") and i >= 1 and tokens[i - 1][2].lower() in self.cues.locatives and any(
+                self.doc.registry.kind(f[2]) == "country" for f in self.near(tokens[i][0], tokens[i][1])):
             return None  # "Observers in Beijing criticised": a place, the speakers are unnamed
         if head is None:
             return None
@@ -779,7 +797,7 @@ class _Sentence:
 
     def _phrase(self, start: int, end: int, head: str, head_word: str) -> _Phrase:
         heads = [self.classify(t) for t in self.tokens if start <= t[0] < end]
-        named = [f for f in self.found if f[0] < end and start < f[1]]
+        named = self.near(start, end)
         if heads == ["pronoun"]:
             head = "pronoun"
         elif any(self.doc.registry.kind(f[2]) != "country" for f in named):
@@ -818,7 +836,7 @@ class _Sentence:
     def _source(self, phrase: _Phrase):
         """``(canonical, kind or None, country of an anonymous source, person?)`` of a phrase, or None to drop it."""
         doc = self.doc
-        inside = [f for f in self.found if f[0] < phrase.end and phrase.start < f[1]]
+        inside = self.near(phrase.start, phrase.end)
         if phrase.head == "pronoun":
             speaker = doc.refer(phrase.gender)
             return (None if speaker is None else speaker.canonical), "reference", None, True
