@@ -391,29 +391,32 @@ def _documents(X, fields):
 
 
 # -- running over documents, in one process or several -----------------------------------------------------
-_WORKER_EXTRACTOR = None
+_WORKER_STATE = None
 
 
 def _run(extractor, documents: list, workers: int) -> list:
     if workers <= 1 or len(documents) < 200:
         return _extract_chunk(extractor, documents)
-    size = -(-len(documents) // (workers * 4))
-    chunks = [documents[i:i + size] for i in range(0, len(documents), size)]
-    global _WORKER_EXTRACTOR
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":  # the workers inherit the fitted extractor instead of unpickling it
-        _WORKER_EXTRACTOR = extractor
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_extract_inherited, chunks)
-        _WORKER_EXTRACTOR = None
+    size = -(-len(documents) // (workers * 2))
+    bounds = [(i, min(i + size, len(documents))) for i in range(0, len(documents), size)]
+    global _WORKER_STATE
+    if "fork" in multiprocessing.get_all_start_methods():
+        # the workers inherit the fitted extractor and the documents: only offsets and rows are pickled
+        _WORKER_STATE = (extractor, documents)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_extract_inherited, bounds)
+        finally:
+            _WORKER_STATE = None
     else:
-        with multiprocessing.get_context(method).Pool(workers) as pool:
-            parts = pool.starmap(_extract_chunk, [(extractor, chunk) for chunk in chunks])
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            parts = pool.starmap(_extract_chunk, [(extractor, documents[a:b]) for a, b in bounds])
     return [row for part in parts for row in part]
 
 
-def _extract_inherited(chunk):
-    return _extract_chunk(_WORKER_EXTRACTOR, chunk)
+def _extract_inherited(bounds):
+    extractor, documents = _WORKER_STATE
+    return _extract_chunk(extractor, documents[bounds[0]:bounds[1]])
 
 
 def _extract_chunk(extractor, documents) -> list:
@@ -823,7 +826,7 @@ class _Sentence:
         canonical, kind, country, person = resolved
         if kind is None:
             kind = "according_to" if position in ("according_to", "according_before") else \
-                "direct" if self._quote_near(phrase, cue) is not None else "indirect"
+                "direct" if position == "colon" or self._quote_near(phrase, cue) is not None else "indirect"
         quote = self._quote_near(phrase, cue) or self._reported(phrase, cue, position)
         doc.add(self.field_name, self.index, self.offset, self.text, phrase, canonical, kind,
                 None if position == "headline" else cue, quote, self.hedge, registered=country)
@@ -843,6 +846,9 @@ class _Sentence:
         if phrase.head == "anonymous":
             country = next((doc.registry.country(f[2]) for f in inside), None)
             return None, "anonymous", country, True
+        if phrase.head == "document" and self._demonstrative(phrase):  # "memo tersebut": the document cited before
+            speaker = doc.speakers[-1] if doc.speakers else None
+            return (None if speaker is None else speaker.canonical), "reference", None, False
         if phrase.head == "document":
             author = self._author(inside)
             if author is None:
