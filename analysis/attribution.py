@@ -77,8 +77,8 @@ _QUOTE_CHARS_RE = re.compile("[" + re.escape("".join(set(QUOTES) | set(QUOTES.va
 _TOKEN_RE = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")
 _HANGUL_RE = re.compile("[가-힣]")
 #: What ends a source phrase: punctuation other than a possessive's apostrophe or a hyphen.
-_STOP_PUNCT = set(",.;:!?—–-\"“”«»„「」()[]…/|") - {"-"}
-_CONNECTORS = {"of", "for", "the", "'s", "’s", "and", "de", "van", "von", "bin", "al", "el", "dan", "di", "-", "(", ")",
+_STOP_PUNCT = set(",.;:!?—–-\"“”«»„「」()[]…/|")  # a hyphen inside a word is part of the word's token
+_CONNECTORS = {"of", "for", "the", "'s", "’s", "and", "de", "van", "von", "bin", "al", "el", "dan", "di", "(", ")",
                "и", "при", "по", "в", "из"}
 
 
@@ -1111,7 +1111,8 @@ def score_attributions(predicted: pd.DataFrame, gold: pd.DataFrame, annotated: p
     for language in [*sorted(annotated["language"].dropna().unique()), "all"]:
         pick = (lambda t: t) if language == "all" else (lambda t, lang=language: t[t["language"] == lang])
         rows[language] = _scores(len(pick(gold)), len(pick(predicted)), pick(matched))
-    return pd.DataFrame.from_dict(rows, orient="index", columns=SCORE_COLUMNS)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=SCORE_COLUMNS)
+    return table.astype({"gold": "int64", "predicted": "int64", "matched": "int64", "canonical_n": "int64"})
 
 
 def _scores(n_gold: int, n_predicted: int, matched: pd.DataFrame) -> list:
