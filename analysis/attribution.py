@@ -68,7 +68,7 @@ KINDS = ("direct", "indirect", "according_to", "reference", "anonymous")
 #: Keys of a Latin or Cyrillic language's entry in the cue file, and of the Korean one.
 _LIST_KEYS = ("either", "before", "after", "according_to", "secondary", "after_prepositions", "locatives", "nya_suffix", "skip", "not_source", "roles",
               "anonymous", "documents", "demonstratives", "function_words")
-_KO_KEYS = ("verbs", "according_to", "subject_particles", "roles", "anonymous")
+_KO_KEYS = ("verbs", "according_to", "headline_verbs", "subject_particles", "roles", "anonymous")
 _PRONOUN_KEYS = ("m", "f", "any", "plural")
 #: Opening quote marks and the mark that closes each; ``"`` and ``'`` close themselves.
 QUOTES = {"“": "”", "„": "“", "«": "»", "「": "」", "『": "』", "‘": "’", "‚": "‘", '"': '"', "'": "'", "《": "》"}
@@ -186,6 +186,7 @@ class _Language:
     secondary: frozenset = frozenset()
     after_prepositions: frozenset = frozenset()
     locatives: frozenset = frozenset()
+    headline_verbs: re.Pattern | None = None
     korean: bool = False
     subject_particles: tuple = ()
     extra: dict = field(default_factory=dict)
@@ -218,6 +219,7 @@ def _compile_language(language: str, entry: dict) -> _Language:
         inversion=entry.get("inversion", "punctuation"), secondary=frozenset(p.lower() for p in entry.get("secondary", [])),
         after_prepositions=frozenset(p.lower() for p in entry.get("after_prepositions", [])),
         locatives=frozenset(p.lower() for p in entry.get("locatives", [])),
+        headline_verbs=_alternation(entry.get("headline_verbs", [])),
         korean=language == "ko", subject_particles=tuple(sorted(entry.get("subject_particles", []), key=len, reverse=True)))
 
 
@@ -244,8 +246,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     for m in _QUOTE_CHARS_RE.finditer(text):
         i, char = m.start(), m.group(0)
         before, after = text[i - 1:i], text[i + 1:i + 2]
-        if char in ("'", "’") and before.isalnum() and (after.isalnum() or not stack):
-            continue  # an apostrophe: Kim's, don't, the Koreans' army
+        if char in ("'", "’") and before.isalnum() and before < "\u0250" and (after.isalnum() or not stack):
+            continue  # an apostrophe in Latin script: Kim's, don't, the Koreans' army (not ‘명단’에)
         if stack and char == QUOTES[stack[-1][1]]:
             opened = stack.pop()[0]
             if not stack:
@@ -266,7 +268,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def _opens(char: str, before: str, after: str, stack: list) -> bool:
     """Whether a quote mark opens a quotation here (symmetric marks need a space or start before them)."""
     if char in ('"', "'"):
-        return (not before or before.isspace() or before in "([{—–-:;,/.!?") and bool(after) and not after.isspace()
+        return (not before or before.isspace() or before in "([{—–-:;,/.!?…") and bool(after) and not after.isspace()
     if char in ("‘", "‚"):
         return not before.isalnum()
     return True
@@ -505,6 +507,7 @@ class _Document:
         hits = [(m.start(), m.end(), cues.cue_kinds[m.lastgroup]) for m in cues.cue.finditer(text)] if cues.cue else []
         has_quote = _QUOTE_CHARS_RE.search(text) is not None
         has_colon = cues.colon and name == "title" and ":" in text
+        has_colon = has_colon or (cues.headline_verbs is not None and name == "title")  # Korean headline verbs
         if not hits and not has_quote and not has_colon:
             return
         spans = sentence_spans(text)
@@ -520,7 +523,7 @@ class _Document:
             sentence_hits = by_sentence.get(i, [])
             sentence = text[a:b]
             if not sentence_hits and not (has_quote and _QUOTE_CHARS_RE.search(sentence)) \
-                    and not (has_colon and ":" in sentence):
+                    and not (has_colon and (":" in sentence or cues.korean)):
                 self.previous_found = (a, b)
                 continue
             _Sentence(self, name, i, a, sentence, [(s - a, e - a, k) for s, e, k in sentence_hits]).read()
@@ -940,13 +943,29 @@ def _read_korean(s: _Sentence) -> None:
     for start, end, position in s.hits:
         if position == "according_before":
             phrase = _korean_before(s, start)
+            phrases = [] if phrase is None else [phrase]
         else:
-            phrase = _korean_subject(s, start)
-        if phrase is not None:
+            phrases = _korean_subject(s, start)
+        for phrase in phrases:
             s.emit(phrase, (start, end), position)
     if not s.hits and s.quotes:
         for phrase in _korean_quoted_sources(s):
             s.emit(phrase, None, "headline")
+    elif not s.hits and s.field_name == "title" and s.cues.headline_verbs is not None:
+        _korean_headline_verb(s)
+
+
+def _korean_headline_verb(s: _Sentence) -> None:
+    """A headline "러시아, 북한군 포로 2명 송환 요구": a name opening it with a comma, a clause ending in a verb noun."""
+    first = s.found[0] if s.found else None
+    if first is None or s.text[first[1]:first[1] + 1] != "," or s.text[:first[0]].strip(" []속보"):
+        return
+    for clause in re.finditer(r"[^…]+", s.text):
+        m = s.cues.headline_verbs.search(clause.group(0).rstrip())
+        if m is not None and m.end() == len(clause.group(0).rstrip()):
+            a, b = clause.start() + m.start(), clause.start() + m.end()
+            s.emit(_Phrase(first[0], first[1], "registry"), (a, b), "before")
+            return
 
 
 def _korean_head(s: _Sentence, start: int, end: int) -> str | None:
@@ -966,7 +985,8 @@ def _korean_words(s: _Sentence, until: int) -> list:
 
 
 def _korean_subject(s: _Sentence, cue_start: int):
-    """The topic (는/은) that opens the sentence, else the subject (이/가) nearest before the cue."""
+    """The topic (는/은) that opens the sentence, else the subject (이/가) nearest before the cue; an unnamed
+    group after a list of named parties gives the parties (a list of phrases, empty when none)."""
     topics, subjects = [], []
     for start, end, word in _korean_words(s, cue_start):
         for pronoun, gender in s.cues.pronouns.items():
@@ -985,9 +1005,23 @@ def _korean_subject(s: _Sentence, cue_start: int):
                 first = min(first, a)
         phrase = _Phrase(first, core_end, head)
         (topics if particle.endswith(("는", "은")) else subjects).append(phrase)
-    if topics:
-        return topics[0]
-    return subjects[-1] if subjects else None
+    chosen = topics[0] if topics else subjects[-1] if subjects else None
+    if chosen is not None and chosen.head == "anonymous":
+        return _korean_listed(s, chosen) or [chosen]
+    return [] if chosen is None else [chosen]
+
+
+_KO_LIST_GAP = re.compile(r"[\s,·]*(?:등\s*)?(?:주요\s*|여러\s*)?")
+
+
+def _korean_listed(s: _Sentence, phrase: _Phrase) -> list:
+    """The named parties listed before an unnamed group ("AP, 로이터 등 주요 외신들은"): one item each."""
+    names, end = [], phrase.start
+    for a, b, _, _ in reversed(s.found):
+        if b <= end and _KO_LIST_GAP.fullmatch(s.text, b, end):
+            names.append(_Phrase(a, b, "registry"))
+            end = a
+    return names[::-1]
 
 
 def _korean_before(s: _Sentence, cue_start: int):
