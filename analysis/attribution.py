@@ -187,9 +187,18 @@ class _Language:
     after_prepositions: frozenset = frozenset()
     locatives: frozenset = frozenset()
     headline_verbs: re.Pattern | None = None
+    skip_tail: re.Pattern | None = None  # a phrase of several skipped words right before a cue
     korean: bool = False
     subject_particles: tuple = ()
     extra: dict = field(default_factory=dict)
+
+
+def _skip_tail(phrases):
+    """A pattern for a phrase of ``skip`` words of several words (with its commas) ending a text, or None."""
+    if not phrases:
+        return None
+    words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf",?\s*(?<![\w-])(?:{words})\s*,?\s*$", re.IGNORECASE)
 
 
 def compile_cues(cues: dict) -> dict:
@@ -220,6 +229,7 @@ def _compile_language(language: str, entry: dict) -> _Language:
         after_prepositions=frozenset(p.lower() for p in entry.get("after_prepositions", [])),
         locatives=frozenset(p.lower() for p in entry.get("locatives", [])),
         headline_verbs=_alternation(entry.get("headline_verbs", [])),
+        skip_tail=_skip_tail([w for w in entry.get("skip", []) if " " in w]),
         korean=language == "ko", subject_particles=tuple(sorted(entry.get("subject_particles", []), key=len, reverse=True)))
 
 
@@ -539,10 +549,10 @@ class _Document:
         start, end = offset + phrase.start, offset + phrase.end
         if any(r[1] == field_name and r[3] < end and start < r[4] for r in self.rows[-6:]):
             return  # one attribution per source span
-        if canonical is not None and any(r[1] == field_name and r[2] == index and r[6] is not None and (
-                canonical in r[9].split(" > ") or r[6] in self.reader.facts(canonical, self.date)[2].split(" > "))
+        if canonical is not None and self.registry.kind(canonical) == "country" and any(
+                r[1] == field_name and r[2] == index and r[6] is not None and canonical in r[9].split(" > ")
                 for r in self.rows[-6:]):
-            return  # "According to the ministry, Jakarta urges ...": the same party speaking through its body
+            return  # "According to the ministry, Jakarta urges ...": the state speaking through its own body
         label = parent = chain = country = None
         source_type = "anonymous" if kind == "anonymous" else "other"
         if canonical is not None:
@@ -739,7 +749,8 @@ class _Sentence:
 
     def phrase_before(self, position: int):
         tokens, skip = self.tokens, self.cues.skip
-        i = self._index_before(position)
+        tail = self.cues.skip_tail.search(self.text, 0, position) if self.cues.skip_tail is not None else None
+        i = self._index_before(tail.start() if tail is not None else position)  # ", в свою очередь, заявили"
         while i >= 0 and tokens[i][2].lower() in skip:
             i -= 1
         if i >= 1 and tokens[i][2].lower() in _RELATIVE:
@@ -818,7 +829,8 @@ class _Sentence:
         return _Phrase(start, end, head, gender)
 
     def _in_quote(self, position: int) -> bool:
-        return any(a <= position < b for a, b in self.quotes)
+        """Inside quoted words (a quoted name of up to three words, «Антонов», is a name, not a quote)."""
+        return any(a <= position < b and self.text.count(" ", a, b) >= 3 for a, b in self.quotes)
 
     # -- one attribution ---------------------------------------------------------------------------------------
     def emit(self, phrase: _Phrase, cue: tuple | None, position: str) -> None:
