@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .actors import _CASE_SENSITIVE_RE, alias_pattern, compile_alternatives
+from .actors import _CASE_SENSITIVE_RE, _HANGUL, _same_letter, alias_pattern, compile_alternatives
 
 #: What a source is, as coded by the gold sample and the extractor (a closed list, in this order).
 SOURCE_TYPES = ("government", "military", "intelligence", "diplomatic", "legislature", "international",
@@ -253,20 +253,92 @@ def _load(path: Path, signature: tuple) -> dict[str, dict]:
 
 # -- matching ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Patterns:
-    """The compiled patterns of one language and, per named group, the entries its text names:
-    ``((id, field, period), ...)`` in registry order (``period``: a title's term, else None)."""
+# where a name may start: a word after a non-word character (not a dot: "U.S." is one word), or a
+# Hangul syllable after anything else (AP통신, 北)
+_STARTS = re.compile(r"(?<![\w.])(?=\w)|(?<![가-힣])(?=[가-힣])")
+_WORD_STARTS = re.compile(r"(?<![\w.])(?=\w)")  # the same where no Hangul is: three times quicker
+_HANGUL_RE = re.compile(r"[가-힣]")
+_WORD_PREFIX, _HANGUL_PREFIX = r"(?<![\w.])", f"(?<![{_HANGUL}])"
 
-    compiled: tuple
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: a cache key
+class _Patterns:
+    """The patterns of one language. ``by_three`` / ``by_two`` / ``by_one``: for the first three (two,
+    one) characters a name can start with, the compiled alternations of the names starting so (case-sensitive first);
+    ``rest``: the names that may start elsewhere, one alternation per case mode; ``owners``: per named
+    group, ``((id, field, period), ...)`` in registry order (``period``: a title's term, else None);
+    ``items``: ``{case_sensitive: [(length, group, pattern)]}``, for the plain alternation."""
+
+    by_three: dict
+    by_two: dict
+    by_one: dict
+    rest: tuple
     owners: dict
+    items: dict
+
+
+def _variants(char: str, case_sensitive: bool) -> list[str]:
+    """The characters ``re`` matches for ``char`` (itself; every case-folding one when ignoring case)."""
+    if case_sensitive:
+        return [char]
+    return [a or b for a, b in re.findall(r"\\(.)|(.)", _same_letter(char), re.S)]
+
+
+@lru_cache(maxsize=1)
+def _separators() -> list[str]:
+    """Every character that may join two words of a name (``[\\s\\-‐]`` in alias_pattern)."""
+    return [c for c in map(chr, range(0x10000)) if re.match(r"[\s\-‐]", c)]
+
+
+def _start_keys(form: str, pattern: str, case_sensitive: bool) -> tuple[int, list[str]] | None:
+    """How a name is found quickly: the text's first one or two characters where it can start
+    (``(2, ["Ki", "ki", "KI", ...])``), or None when it may start where no word starts."""
+    body = form.strip().lstrip("!")
+    first = body[0]
+    if pattern.startswith(_WORD_PREFIX):
+        if not re.match(r"\w", first):
+            return None
+    elif not (pattern.startswith(_HANGUL_PREFIX) and re.match(f"[{_HANGUL}]", first)):
+        return None
+    # up to three characters, up to a stem's * or the first space (words of a name are joined by
+    # any run of spaces or hyphens: "a\nhuman", "N.  Korea"), after which anything may follow
+    keys = _variants(first, case_sensitive)
+    for char in body[1:3]:
+        if char == "*":
+            break
+        keys = [k + c for k in keys for c in (_separators() if char.isspace() else _variants(char, case_sensitive))]
+        if char.isspace():
+            break
+    return len(keys[0]), keys
+
+
+def _index_items(items: dict) -> tuple[dict, tuple]:
+    """The names keyed by where they start; one alternation per key and case mode (longest first)."""
+    keyed: dict[tuple, dict[bool, list]] = {}
+    rest: dict[bool, list] = {True: [], False: []}
+    for case_sensitive, members in items.items():
+        for length, group, pattern, form in members:
+            start = _start_keys(form, pattern, case_sensitive)
+            if start is None:
+                rest[case_sensitive].append((length, group, pattern))
+                continue
+            size, keys = start
+            entry = keyed.setdefault((size, tuple(sorted(keys))), {True: [], False: []})
+            entry[case_sensitive].append((length, group, pattern))
+    by_size: dict[int, dict] = {1: {}, 2: {}, 3: {}}
+    for (size, keys), modes in keyed.items():
+        compiled = tuple(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in sorted(found, key=lambda t: -t[0])),
+                                    0 if case_sensitive else re.I)
+                         for case_sensitive, found in sorted(modes.items(), reverse=True) if found)
+        for key in keys:
+            by_size[size][key] = by_size[size].get(key, ()) + compiled
+    return by_size, tuple(compile_alternatives(rest))
 
 
 def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
-    """One alternation per case mode over every name, short form, title and reference of ``languages``
-    (``actors.compile_alternatives``: grouped by first letters, longest first). A text written the same
-    way for several entries (a title two people held) is one group owned by all of them."""
-    groups: dict[bool, list] = {True: [], False: []}
+    """The patterns of every name, short form, title and reference of ``languages``. A text written
+    the same way for several entries (a title two people held) is one group owned by all of them."""
+    items: dict[bool, list] = {True: [], False: []}
     owners: dict[str, list] = {}
     by_pattern: dict[tuple[bool, str], str] = {}
     for key, entry in registry.items():
@@ -283,10 +355,43 @@ def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
                         if group is None:
                             group = by_pattern[case_sensitive, pattern] = f"g{len(by_pattern)}"
                             owners[group] = []
-                            groups[case_sensitive].append((len(form), group, pattern))
+                            items[case_sensitive].append((len(form), group, pattern, form))
                         if (key, field, period) not in owners[group]:
                             owners[group].append((key, field, period))
-    return _Patterns(tuple(compile_alternatives(groups)), {g: tuple(o) for g, o in owners.items()})
+    by_size, rest = _index_items(items)
+    return _Patterns(by_size[3], by_size[2], by_size[1], rest, {g: tuple(o) for g, o in owners.items()},
+                     {mode: [t[:3] for t in found] for mode, found in items.items()})
+
+
+def _matches_fast(patterns: _Patterns, text: str):
+    """Every match ``(start, end, group)`` of the names: at each place a word starts, only the names
+    that start with its first characters are tried (Python's ``re`` would try them all, in turn, at
+    every character); the few that may start elsewhere are searched for as usual."""
+    pieces = (_STARTS if _HANGUL_RE.search(text) else _WORD_STARTS).split(text)
+    offset = len(pieces[0])
+    by_three, by_two, by_one = patterns.by_three, patterns.by_two, patterns.by_one
+    for piece in pieces[1:]:
+        for compiled in by_three.get(piece[:3], ()) + by_two.get(piece[:2], ()) + by_one.get(piece[:1], ()):
+            m = compiled.match(text, offset)
+            if m is not None:
+                yield offset, m.end(), m.lastgroup
+        offset += len(piece)
+    for compiled in patterns.rest:
+        for m in compiled.finditer(text):
+            yield m.start(), m.end(), m.lastgroup
+
+
+@lru_cache(maxsize=16)
+def _plain_alternation(patterns: _Patterns) -> tuple:
+    """The reference the fast matcher is checked against: one plain alternation per case mode."""
+    return tuple(compile_alternatives(patterns.items, factored=False))
+
+
+def _matches_plain(patterns: _Patterns, text: str):
+    """Every match of the plain alternation, as :func:`_matches_fast` gives them (tests compare the two)."""
+    for compiled in _plain_alternation(patterns):
+        for m in compiled.finditer(text):
+            yield m.start(), m.end(), m.lastgroup
 
 
 @lru_cache(maxsize=8)
@@ -342,7 +447,6 @@ class SourceRegistry:
         self._languages = sorted({language for entry in self.entries.values() for blocks in entry["_names"].values()
                                   for _, names in blocks for language in names})
         self._static_chains = {}
-        self._patterns_for(None)  # every language at once: the fallback, compiled now
 
     def __contains__(self, id) -> bool:
         return id in self.entries
@@ -459,22 +563,26 @@ class SourceRegistry:
         """
         if not isinstance(text, str) or not text:
             return []
-        patterns = self._patterns_for(language)
-        spans: dict[tuple[int, int], tuple] = {}
-        for compiled in patterns.compiled:
-            for m in compiled.finditer(text):
-                owners = patterns.owners[m.lastgroup]
-                span = (m.start(), m.end())
-                spans[span] = spans[span] + owners if span in spans else owners
-        if not spans:
+        kept = self._leftmost_longest(text, language)
+        if not kept:
             return []
-        kept, last_end = [], -1
-        for (start, end) in sorted(spans, key=lambda s: (s[0], s[0] - s[1])):
-            if start >= last_end:  # overlapping matches: the earlier, then the longer, wins
-                kept.append((start, end, spans[start, end]))
-                last_end = end
         when = _naive(date)
         return self._merge(text, self._resolve(kept, when, named), when)
+
+    def _leftmost_longest(self, text: str, language, matches=_matches_fast) -> list[tuple[int, int, tuple]]:
+        """Non-overlapping matches ``(start, end, owners)``: the earlier, then the longer, wins; one span
+        found by several patterns (a surname and a reference) is owned by all of them."""
+        patterns = self._patterns_for(language)
+        spans: dict[tuple[int, int], tuple] = {}
+        for start, end, group in matches(patterns, text):
+            owners = patterns.owners[group]
+            spans[start, end] = spans[start, end] + owners if (start, end) in spans else owners
+        kept, last_end = [], -1
+        for (start, end) in sorted(spans, key=lambda s: (s[0], s[0] - s[1])):
+            if start >= last_end:
+                kept.append((start, end, spans[start, end]))
+                last_end = end
+        return kept
 
     def _resolve(self, kept: list, when, named) -> list[tuple[int, int, str, str]]:
         """Each span's id: names and titles first (titles by date), then short forms and references in
@@ -533,7 +641,8 @@ class SourceRegistry:
             return before + after
 
         nearest = min(terms, key=distance)[0]
-        return self._parent(nearest, when) or nearest
+        # the office the holder held: above them then, else their last place (a president out of office)
+        return self._parent(nearest, when) or self._parent(nearest, None) or nearest
 
     def _merge(self, text: str, spans: list, when) -> list[tuple[int, int, str, str]]:
         """Adjacent spans naming one speaker become one: a title and a name, a state and its body."""

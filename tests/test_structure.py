@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"corpus"},                                                      # the schema and its report
     {"ingestion"},                                                   # raw chunks -> corpus table
     {"demo", "datasets", "collect"},                                 # corpora: simulated, public, collected
-    {"actors", "hedging", "speakers", "attribution", "tokens", "parallel_tokens", "vectorize", "embed"},  # text -> mentions, hedges, tokens, vectors
+    {"actors", "hedging", "speakers", "attribution", "tokens", "parallel_tokens", "vectorize", "embed"},  # text -> mentions, hedges, speakers, attributions, tokens, vectors
     {"query", "kwic", "store"},                                      # finding documents
     {"timeseries"},                                                  # the period grid
     {"duplicates", "relevance", "lineage", "cluster", "stories", "annotate", "coding", "frames",

@@ -20,6 +20,8 @@ file                     read by                        what it holds
 ``demo_*``               :mod:`analysis.demo`           the SIMULATED demo's outlets, events, templates
 ``codebooks/*.yaml``     :mod:`analysis.codebooks`      frame codebooks: definitions, coding
                                                         instructions, cue lexicons (en, id, ru, ko, pl)
+``sources/*.yaml``       :mod:`analysis.speakers`       speakers: people, institutions, states, media
+                                                        with types, parents, titles, aliases
 ======================== ============================== =============================================
 
 This module loads ``outlets.csv`` (:class:`OutletRegistry`): it maps a site's domain to one
