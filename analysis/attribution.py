@@ -487,9 +487,8 @@ class _Reader:
             doc.field(name, text)
         return doc.rows
 
-    def facts(self, canonical, date) -> tuple:
-        """(label, parent, chain, type, country) of a registry id on a date (cached per day)."""
-        day = None if date is None else pd.Timestamp(date).strftime("%Y-%m-%d")
+    def facts(self, canonical, day) -> tuple:
+        """(label, parent, chain, type, country) of a registry id on a day ("YYYY-MM-DD" or None; cached)."""
         key = (canonical, day)
         if key not in self._facts:
             reg = self.registry
@@ -505,6 +504,7 @@ class _Document:
     def __init__(self, reader: _Reader, doc_id, language, date, cues: _Language):
         self.reader, self.registry = reader, reader.registry
         self.doc_id, self.language, self.date, self.cues = doc_id, language, date, cues
+        self.day = None if date is None else pd.Timestamp(date).strftime("%Y-%m-%d")
         self.speakers: list[_Speaker] = []
         self.named: list[str] = []
         self.rows: list = []
@@ -517,7 +517,7 @@ class _Document:
         hits = [(m.start(), m.end(), cues.cue_kinds[m.lastgroup]) for m in cues.cue.finditer(text)] if cues.cue else []
         has_quote = _QUOTE_CHARS_RE.search(text) is not None
         has_colon = cues.colon and name == "title" and ":" in text
-        has_colon = has_colon or (cues.headline_verbs is not None and name == "title")  # Korean headline verbs
+        has_colon = has_colon or (cues.headline_verbs is not None and name == "title" and "," in text)  # 러시아, ... 요구
         if not hits and not has_quote and not has_colon:
             return
         spans = sentence_spans(text)
@@ -556,7 +556,7 @@ class _Document:
         label = parent = chain = country = None
         source_type = "anonymous" if kind == "anonymous" else "other"
         if canonical is not None:
-            label, parent, chain, source_type, country = self.reader.facts(canonical, self.date)
+            label, parent, chain, source_type, country = self.reader.facts(canonical, self.day)
         elif isinstance(registered, str):  # an anonymous source's country
             country, registered = registered, None
         cue_start, cue_end = (None, None) if cue is None else (offset + cue[0], offset + cue[1])
@@ -814,10 +814,10 @@ class _Sentence:
 
     def _phrase(self, start: int, end: int, head: str, head_word: str) -> _Phrase:
         heads = [self.classify(t) for t in self.tokens if start <= t[0] < end]
-        named = self.near(start, end)
         if heads == ["pronoun"]:
-            head = "pronoun"
-        elif any(self.doc.registry.kind(f[2]) != "country" for f in named):
+            return _Phrase(start, end, "pronoun", self.cues.pronouns.get(head_word.lower()))
+        named = self.near(start, end)
+        if any(self.doc.registry.kind(f[2]) != "country" for f in named):
             head = "registry"  # "analis Park Ji-won", "a Pentagon spokesman": the registry knows who
         elif "anonymous" in heads:
             head = "anonymous"  # "a senior US official": unnamed, from a country
@@ -825,8 +825,7 @@ class _Sentence:
             head = "document"
         elif named:
             head = "registry"
-        gender = self.cues.pronouns.get(head_word.lower()) if head == "pronoun" else None
-        return _Phrase(start, end, head, gender)
+        return _Phrase(start, end, head)
 
     def _in_quote(self, position: int) -> bool:
         """Inside quoted words (a quoted name of up to three words, «Антонов», is a name, not a quote)."""
@@ -854,10 +853,10 @@ class _Sentence:
     def _source(self, phrase: _Phrase):
         """``(canonical, kind or None, country of an anonymous source, person?)`` of a phrase, or None to drop it."""
         doc = self.doc
-        inside = self.near(phrase.start, phrase.end)
         if phrase.head == "pronoun":
             speaker = doc.refer(phrase.gender)
             return (None if speaker is None else speaker.canonical), "reference", None, True
+        inside = self.near(phrase.start, phrase.end)
         if phrase.head == "anonymous":
             country = next((doc.registry.country(f[2]) for f in inside), None)
             return None, "anonymous", country, True
