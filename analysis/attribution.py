@@ -391,15 +391,21 @@ def _documents(X, fields):
     if isinstance(X, pd.DataFrame):
         ids = X["doc_id"].tolist() if "doc_id" in X else list(range(len(X)))
         languages = X["language"].tolist() if "language" in X else [None] * len(X)
-        dates = X["published"].tolist() if "published" in X else [None] * len(X)
+        dates = _naive_dates(X["published"]) if "published" in X else [None] * len(X)
         columns = [(f, X[f].tolist()) for f in fields if f in X]
         for i, doc_id in enumerate(ids):
             language = languages[i] if isinstance(languages[i], str) else None
-            date = dates[i] if dates[i] is not None and not (not isinstance(dates[i], str) and pd.isna(dates[i])) else None
-            yield doc_id, language, date, [(f, v[i]) for f, v in columns if isinstance(v[i], str) and v[i]]
+            yield doc_id, language, dates[i], [(f, v[i]) for f, v in columns if type(v[i]) is str and v[i]]
     else:
         for i, text in enumerate(X):
             yield i, None, None, [("text", text)] if isinstance(text, str) and text else []
+
+
+def _naive_dates(published: pd.Series) -> list:
+    """Each date as a naive UTC timestamp (None where missing), converted once for the whole column."""
+    dates = pd.to_datetime(published, utc=True, errors="coerce", format="mixed")
+    dates = dates.dt.tz_localize(None)
+    return [None if pd.isna(d) else d for d in dates.tolist()]
 
 
 # -- running over documents, in one process or several -----------------------------------------------------
