@@ -759,6 +759,7 @@ class _Sentence:
         i = self._index_before(tail.start() if tail is not None else position)  # ", в свою очередь, заявили"
         while i >= 0 and tokens[i][2].lower() in skip:
             i -= 1
+        appositive = i >= 1 and tokens[i][2] == ","
         if i >= 1 and tokens[i][2].lower() in _RELATIVE:
             i -= 2 if tokens[i - 1][2] == "," else 1
         elif i >= 1 and tokens[i][2] in ",)":  # "Mick Mulvaney, the director of ..., said"; "(MKD) menyatakan"
@@ -784,6 +785,11 @@ class _Sentence:
             j -= 1
         while j < i and (tokens[j][2].lower() in _CONNECTORS or tokens[j][2] in self.cues.function_words):
             j += 1
+        if appositive and j >= 2 and tokens[j - 1][2] == "," and self.classify(tokens[j - 2]) == "name":
+            k = j - 2  # "Mick Mulvaney, the director of ..., said": the name before the apposition
+            while k > 0 and self.classify(tokens[k - 1]) == "name":
+                k -= 1
+            j = k
         return self._phrase(tokens[j][0], tokens[i][1], head, tokens[i][2])
 
     def _before_apposition(self, i: int):
@@ -897,7 +903,9 @@ class _Sentence:
                     return speaker.canonical, "reference", None, True
         if phrase.head == "role" and not any(w[:1].isupper() for w in words[1:]):
             # a title alone ("the senator", "в ведомстве", "Perusahaan") names the last registered speaker
-            speaker = next((s for s in reversed(doc.speakers) if s.canonical is not None), None)
+            # (not a channel it spoke on: "в эфире радио KTAR")
+            speaker = next((s for s in reversed(doc.speakers) if s.canonical is not None
+                            and doc.registry.kind(s.canonical) != "media"), None)
             if speaker is not None:
                 return speaker.canonical, None, None, speaker.person
         return None, None, None, phrase.head in ("name", "role")
