@@ -686,8 +686,33 @@ class _Sentence:
                 phrase = self.phrase_before(start)
             else:
                 phrase = self._either(start, end)
-            if phrase is not None:
-                self.emit(phrase, (start, end), position)
+            for part in self._parties(phrase) if phrase is not None else ():
+                self.emit(part, (start, end), position)
+
+    def _parties(self, phrase: _Phrase) -> list:
+        """One phrase per named party of a list ("Власти Германии, Франции и Великобритании заявили"): the
+        states or people of one kind joined by commas and "and" (of the cue file's connectors)."""
+        if phrase.head != "registry" or phrase.start == 0:
+            return [phrase]
+        start = phrase.start
+        while True:  # ", Франции" before the phrase: take in the parties listed before it
+            before = self.text[:start].rstrip()
+            if not before.endswith(","):
+                break
+            previous = [f for f in self.near(max(0, len(before) - 40), len(before) - 1) if f[1] == len(before) - 1]
+            if not previous:
+                break
+            start = previous[0][0]
+        named = self.near(start, phrase.end)
+        kinds = {self.doc.registry.kind(f[2]) for f in named}
+        joined = len(named) >= 2 and len(kinds) == 1 and all(
+            re.fullmatch(r"\s*(?:,|,?\s*(?:and|и|dan|serta))\s*", self.text[a[1]:b[0]], re.IGNORECASE)
+            for a, b in zip(named, named[1:]))
+        if not joined:
+            return [phrase]
+        parts = [_Phrase(f[0], f[1], "registry") for f in named]
+        parts[-1] = _Phrase(parts[-1].start, max(parts[-1].end, phrase.end), "registry")
+        return parts
 
     def _pronoun_inside(self, start: int, end: int):
         """A pronoun written inside a cue ("по его словам", "menurutnya" is handled as -nya)."""
@@ -949,7 +974,7 @@ class _Sentence:
         text = self.text
         start = max(phrase.end, cue[1] if cue is not None else 0)
         before = text[:min(phrase.start, cue[0] if cue is not None else phrase.start)].rstrip(" ,—–-")
-        if len(before) > 15 and (position in ("after", "either", "nya") or phrase.start > (cue[1] if cue else 0)):
+        if before.strip() and cue is not None and phrase.start >= cue[0]:  # '..., kata Arie', "ujarnya"
             return (0, len(before)) if before.strip() else None
         m = _THAT.match(text, start)
         a, b = m.end(), len(text.rstrip(" .!?"))
