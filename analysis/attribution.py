@@ -559,6 +559,10 @@ class _Document:
                 r[1] == field_name and r[2] == index and r[6] is not None and canonical in r[9].split(" > ")
                 for r in self.rows[-6:]):
             return  # "According to the ministry, Jakarta urges ...": the state speaking through its own body
+        if canonical is not None:  # "Jakarta urges ..., the ministry said": the same, the other way round
+            chain = self.reader.facts(canonical, self.day)[2].split(" > ")[1:]
+            self.rows[-6:] = [r for r in self.rows[-6:] if not (
+                r[1] == field_name and r[2] == index and r[6] in chain and self.registry.kind(r[6]) == "country")]
         label = parent = chain = country = None
         source_type = "anonymous" if kind == "anonymous" else "other"
         if canonical is not None:
@@ -681,7 +685,7 @@ class _Sentence:
             elif position == "according_to" and (inner := self._pronoun_inside(start, end)) is not None:
                 phrase = inner
             elif position in ("after", "according_to"):
-                phrase = self.phrase_after(end)
+                phrase = self.phrase_after(end, gap=2 if position == "according_to" else 1)
             elif position == "before":
                 phrase = self.phrase_before(start)
             else:
@@ -826,7 +830,7 @@ class _Sentence:
                 return None
         return None
 
-    def phrase_after(self, position: int):
+    def phrase_after(self, position: int, gap: int = 1):
         tokens, not_source = self.tokens, self.cues.not_source
         i = 0
         while i < len(tokens) and tokens[i][0] < position:
@@ -842,8 +846,8 @@ class _Sentence:
                 break
             if self.classify(tokens[j]) is not None:
                 last = j
-            elif word.lower() not in _CONNECTORS and last is not None and j - last > 1:
-                break
+            elif word.lower() not in _CONNECTORS and last is not None and j - last > gap:
+                break  # "министра иностранных дел Сергея Лаврова" keeps two words between its nouns
             j += 1
         if last is None:
             return None
@@ -878,7 +882,7 @@ class _Sentence:
         if kind is None:
             kind = "according_to" if position in ("according_to", "according_before") else \
                 "direct" if position == "colon" or self._quote_near(phrase, cue) is not None else "indirect"
-        quote = self._quote_near(phrase, cue) or self._reported(phrase, cue, position)
+        quote = self._quote_near(phrase, cue) or self._reported(phrase, cue)
         doc.add(self.field_name, self.index, self.offset, self.text, phrase, canonical, kind,
                 None if position == "headline" else cue, quote, self.hedge, registered=country)
         if kind != "reference":
@@ -969,7 +973,7 @@ class _Sentence:
             return None
         return min(outside, key=lambda q: min(abs(q[0] - anchor), abs(q[1] - anchor)))
 
-    def _reported(self, phrase: _Phrase, cue: tuple | None, position: str):
+    def _reported(self, phrase: _Phrase, cue: tuple | None):
         """The reported words: the clause after the cue, or before the comma that precedes an inverted cue."""
         text = self.text
         start = max(phrase.end, cue[1] if cue is not None else 0)
@@ -978,6 +982,8 @@ class _Sentence:
             return (0, len(before)) if before.strip() else None
         m = _THAT.match(text, start)
         a, b = m.end(), len(text.rstrip(" .!?"))
+        if b <= a and before.strip():  # "The deal is legal, Peskov said."
+            return 0, len(before)
         return (a, b) if b > a else None
 
 
