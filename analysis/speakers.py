@@ -7,7 +7,7 @@ The registry is data: every ``*.yaml`` file of ``registry/sources/`` (``countrie
 names, aliases of two to five capitals match case-sensitively). Each entry has a label, a kind
 (person, institution, country, media, group), a source type (:data:`SOURCE_TYPES`), a country, a
 parent (dated where it changed), aliases, short forms, titles that name a person while in office
-(:attr:`in_office`), and references (phrases such as "the ministry" that name it only in a
+(``in_office``), and references (phrases such as "the ministry" that name it only in a
 document naming it in full).
 
 :class:`SourceRegistry` compiles one pattern set per language, once, and finds speakers in a text:
@@ -15,6 +15,8 @@ document naming it in full).
 its holder on the date, or to the institution above the holder when nobody held it then. A title
 or a state next to a name ("Pentagon spokeswoman Sabrina Singh", "South Korea's National
 Intelligence Service", "드미트리 페스코프 크렘린궁 대변인") makes one span with the most specific id.
+At each place a word starts only the names starting with its first characters are tried: about
+0.2-0.7 ms for 3,000 characters (English slowest), the same matches as the plain alternation.
 
 Examples
 --------
@@ -36,7 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .actors import _CASE_SENSITIVE_RE, _HANGUL, _same_letter, alias_pattern, compile_alternatives
+from .actors import (_CASE_SENSITIVE_RE, _HANGUL, _LITERAL_RE, _by_next_letter, _same_letter, alias_pattern,
+                     compile_alternatives)
 
 #: What a source is, as coded by the gold sample and the extractor (a closed list, in this order).
 SOURCE_TYPES = ("government", "military", "intelligence", "diplomatic", "legislature", "international",
@@ -312,6 +315,53 @@ def _start_keys(form: str, pattern: str, case_sensitive: bool) -> tuple[int, lis
     return len(keys[0]), keys
 
 
+_SEPARATOR = r"[\s\-‐]+"  # what joins the words of a name in alias_pattern
+
+
+def _bucket_pattern(found: list, size: int, case_sensitive: bool) -> str:
+    """One alternation for the names of a key (longest first): the boundary and the key's ``size``
+    characters written once, then the rest of each name dispatched on its next character
+    (``actors._by_next_letter``), so a word that starts like a name but is none fails after a few
+    steps. The plain alternation of the names where they do not share their start."""
+    plain = "|".join(f"(?P<{g}>{p})" for _, g, p in found)
+    prefixes = {p[:len(_WORD_PREFIX)] if p.startswith(_WORD_PREFIX) else p[:len(_HANGUL_PREFIX)] for _, _, p in found}
+    if len(prefixes) != 1:
+        return plain
+    prefix = prefixes.pop()
+    heads, rests = set(), []
+    for _, group, pattern in found:
+        core, head = pattern[len(prefix):], ""
+        for _ in range(size):
+            token = _SEPARATOR if core.startswith(_SEPARATOR) else getattr(_LITERAL_RE.match(core), "group", lambda: None)()
+            if token is None:
+                return plain
+            head, core = head + token, core[len(token):]
+        heads.add(head.casefold() if not case_sensitive else head)
+        rests.append((core, group))
+    if len(heads) != 1:
+        return plain
+    flags = "(?:{})" if case_sensitive else "(?i:{})"
+    return prefix + head + "(?:" + (_after_separator(rests, flags) or _by_next_letter(rests, flags)) + ")"
+
+
+def _after_separator(rests: list[tuple[str, str]], flags: str) -> str | None:
+    """``[\\s\\-‐]+(?:the names going on after a space, by next letter)|the others``, when that tries the
+    names in the order of the plain alternation: no other name can start with a space or hyphen, and
+    those that can match before one (a stem, -nya, the key alone) come after every spaced name."""
+    spaced = [i for i, (rest, _) in enumerate(rests) if rest.startswith(_SEPARATOR)]
+    if not spaced:
+        return None
+    others = [(rest, group) for rest, group in rests if not rest.startswith(_SEPARATOR)]
+    for i, (rest, _) in enumerate(rests):
+        literal = _LITERAL_RE.match(rest)
+        if rest.startswith(_SEPARATOR) or (literal and not re.match(_SEPARATOR, literal.group(1) or literal.group(2))):
+            continue
+        if i < spaced[-1]:
+            return None
+    after = _by_next_letter([(rests[i][0][len(_SEPARATOR):], rests[i][1]) for i in spaced], flags)
+    return "|".join([_SEPARATOR + "(?:" + after + ")"] + ([_by_next_letter(others, flags)] if others else []))
+
+
 def _index_items(items: dict) -> tuple[dict, tuple]:
     """The names keyed by where they start; one alternation per key and case mode (longest first)."""
     keyed: dict[tuple, dict[bool, list]] = {}
@@ -327,12 +377,17 @@ def _index_items(items: dict) -> tuple[dict, tuple]:
             entry[case_sensitive].append((length, group, pattern))
     by_size: dict[int, dict] = {1: {}, 2: {}, 3: {}}
     for (size, keys), modes in keyed.items():
-        compiled = tuple(re.compile("|".join(f"(?P<{g}>{p})" for _, g, p in sorted(found, key=lambda t: -t[0])),
+        compiled = tuple(re.compile(_bucket_pattern(sorted(found, key=lambda t: -t[0]), size, case_sensitive),
                                     0 if case_sensitive else re.I)
                          for case_sensitive, found in sorted(modes.items(), reverse=True) if found)
         for key in keys:
             by_size[size][key] = by_size[size].get(key, ()) + compiled
     return by_size, tuple(compile_alternatives(rest))
+
+
+def _with_apostrophes(forms: list[str]) -> list[str]:
+    """Each name, and its twin with a typographic apostrophe (South Korea’s spy agency)."""
+    return [twin for form in forms for twin in dict.fromkeys((form, form.replace("'", "’")))]
 
 
 def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
@@ -345,7 +400,7 @@ def _compile_language(registry: dict, languages: tuple[str, ...]) -> _Patterns:
         for field, blocks in entry["_names"].items():
             for period, names in blocks:
                 for language in languages:
-                    for form in names.get(language) or []:
+                    for form in _with_apostrophes(names.get(language) or []):
                         pattern = alias_pattern(form, language, entry.get("not_followed_by") or ())
                         if field == "short_forms":  # surnames: written with a capital, not the start of another name
                             pattern, case_sensitive = pattern + _SHORT_GUARD, True
@@ -447,6 +502,13 @@ class SourceRegistry:
         self._languages = sorted({language for entry in self.entries.values() for blocks in entry["_names"].values()
                                   for _, names in blocks for language in names})
         self._static_chains = {}
+
+    def __getstate__(self) -> dict:
+        # a worker process compiles (once, lazily) rather than unpickling every pattern
+        return {k: v for k, v in self.__dict__.items() if k not in ("_patterns", "_static_chains")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _patterns=_shared_patterns(state["_signature"]), _static_chains={})
 
     def __contains__(self, id) -> bool:
         return id in self.entries

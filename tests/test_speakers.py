@@ -323,6 +323,15 @@ def test_registries_of_one_folder_share_their_compiled_patterns(registry):
     assert again._patterns_for("en") is registry._patterns_for("en")
 
 
+def test_a_registry_pickles_without_its_patterns(registry):
+    import pickle
+
+    registry.find("Peskov", "en")
+    copy = pickle.loads(pickle.dumps(registry))
+    assert copy.find("Kremlin spokesman Dmitry Peskov", "en") == [(0, 31, "PESKOV", "name")]
+    assert "_patterns" not in registry.__getstate__()
+
+
 def test_a_registry_file_written_by_hand(write):
     path = write("mine.yaml", textwrap.dedent("""\
         ZZ: {label: Zedland, kind: country, type: government, aliases: {en: [Zedland]}}
