@@ -555,6 +555,9 @@ class _Document:
         start, end = offset + phrase.start, offset + phrase.end
         if any(r[1] == field_name and r[3] < end and start < r[4] for r in self.rows[-6:]):
             return  # one attribution per source span
+        if canonical is not None and any(r[1] == field_name and r[2] == index and r[6] == canonical
+                                         for r in self.rows[-6:]):
+            return  # one speech act per speaker and sentence: "По словам Файнберга, ... он рассказал"
         if canonical is not None and self.registry.kind(canonical) == "country" and any(
                 r[1] == field_name and r[2] == index and r[6] is not None and canonical in r[9].split(" > ")
                 for r in self.rows[-6:]):
