@@ -493,12 +493,13 @@ class _Reader:
             doc.field(name, text)
         return doc.rows
 
-    def facts(self, canonical, day) -> tuple:
-        """(label, parent, chain, type, country) of a registry id on a day ("YYYY-MM-DD" or None; cached)."""
+    def facts(self, canonical, day, date=None) -> tuple:
+        """(label, parent, chain, type, country) of a registry id on a day ("YYYY-MM-DD" or None; cached per
+        day; ``date``: the same day as a timestamp, parsed once per document)."""
         key = (canonical, day)
         if key not in self._facts:
             reg = self.registry
-            chain = reg.chain(canonical, day)
+            chain = reg.chain(canonical, date if date is not None else day)
             self._facts[key] = (reg.label(canonical), chain[1] if len(chain) > 1 else None, " > ".join(chain),
                                 reg.source_type(canonical), reg.country(canonical))
         return self._facts[key]
@@ -563,13 +564,13 @@ class _Document:
                 for r in self.rows[-6:]):
             return  # "According to the ministry, Jakarta urges ...": the state speaking through its own body
         if canonical is not None:  # "Jakarta urges ..., the ministry said": the same, the other way round
-            chain = self.reader.facts(canonical, self.day)[2].split(" > ")[1:]
+            chain = self.reader.facts(canonical, self.day, self.date)[2].split(" > ")[1:]
             self.rows[-6:] = [r for r in self.rows[-6:] if not (
                 r[1] == field_name and r[2] == index and r[6] in chain and self.registry.kind(r[6]) == "country")]
         label = parent = chain = country = None
         source_type = "anonymous" if kind == "anonymous" else "other"
         if canonical is not None:
-            label, parent, chain, source_type, country = self.reader.facts(canonical, self.day)
+            label, parent, chain, source_type, country = self.reader.facts(canonical, self.day, self.date)
         elif isinstance(registered, str):  # an anonymous source's country
             country, registered = registered, None
         cue_start, cue_end = (None, None) if cue is None else (offset + cue[0], offset + cue[1])
