@@ -37,12 +37,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .attribution import ATTRIBUTION_COLUMNS  # noqa: F401  (the attribution table's columns, re-exported)
 from .timeseries import MIN_TOTAL, choose_freq, counts_by_period, outlet_attributes, wilson_interval
 
-#: The attribution table's columns, in order (sources_spec: ``SourceExtractor.attributions``).
-ATTRIBUTION_COLUMNS = ["doc_id", "field", "sentence", "start", "end", "span", "canonical", "label", "parent", "chain",
-                       "type", "country", "registered", "kind", "cue", "cue_start", "cue_end", "quote", "quote_start",
-                       "quote_end", "hedged", "hedge", "language"]
 #: What a source can be counted as: its registry id, its source type, or its country.
 SOURCE_BY = ("type", "canonical", "country")
 #: Values standing for sources without a registry id or country (never a registry id: those are UPPER_SNAKE).

@@ -170,9 +170,9 @@ def test_a_pasted_indonesian_rewrite_lists_who_it_cites(tmp_path):
         assert {"span", "canonical", "parent", "type", "cue", "quote", "hedged", "start", "end"} <= set(s)
         assert s["field"] == "text" and text[s["start"]:s["end"]] == s["span"]
     by_id = {s["canonical"]: s for s in sources}
-    assert {"SABRINA_SINGH", "ZELENSKY", "RUTTE", "REUTERS"} <= set(by_id), sources
+    assert {"SABRINA_SINGH", "ZELENSKY", "MARK_RUTTE", "REUTERS"} <= set(by_id), sources
     assert by_id["SABRINA_SINGH"]["parent"] == "PENTAGON" and by_id["SABRINA_SINGH"]["type"] == "government"
-    assert by_id["REUTERS"]["type"] == "media" and by_id["RUTTE"]["parent"] == "NATO"
+    assert by_id["REUTERS"]["type"] == "media" and by_id["MARK_RUTTE"]["parent"] == "NATO"
     pronoun = next(s for s in sources if s["span"] == "nya")  # ujarnya: she, the spokeswoman named before
     assert pronoun["canonical"] == "SABRINA_SINGH" and pronoun["kind"] == "reference"
     assert pronoun["quote"].startswith("Kami memperkirakan")

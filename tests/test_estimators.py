@@ -28,6 +28,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import analysis
 from analysis.actors import ActorTagger
+from analysis.attribution import SourceExtractor
 from analysis.cluster import StoryClusterer
 from analysis.demo import load_demo
 from analysis.duplicates import NearDuplicateFinder
@@ -82,6 +83,8 @@ SPECS = {
         **_calls("transform", "evidence", "score_sentences", "assign"), "get_feature_names_out": _feature_names}),
     "SentenceEmbedder": Spec(SentenceEmbedder, before_fit={**_calls("transform"), "get_feature_names_out": _feature_names},
                              skip=None if EMBEDDINGS else f"optional embeddings extra missing: {WHY_NO_EMBEDDINGS}"),
+    "SourceExtractor": Spec(SourceExtractor, output="attributions", before_fit={
+        **_calls("attributions", "transform"), "get_feature_names_out": _feature_names}),
     "FrameClassifier": Spec(FrameClassifier, output="predict_proba", target=lambda X: frame_codes(X["truth_frames"]),
                             before_fit={**_calls("predict", "predict_proba", "decision_function", "transform"),
                                         "get_feature_names_out": _feature_names}),
@@ -109,6 +112,8 @@ BAD_PARAMETERS = [
     ("FrameScorer", "unit", "word", r"unit must be 'document' or 'sentence', not 'word'"),
     ("FrameScorer", "negation", "yes", r"negation must be True or False, not 'yes'"),
     ("FrameScorer", "quotes", "drop", r"quotes must be one of include, exclude, only, not 'drop'"),
+    ("SourceExtractor", "n_jobs", 0, r"n_jobs must be None, -1 or an integer >= 1, not 0"),
+    ("SourceExtractor", "fields", "text", r"fields must be a list or tuple of column names such as \('title', "),
     ("SentenceEmbedder", "batch_size", 0, r"batch_size must be an integer >= 1, not 0"),
     ("FrameClassifier", "calibration", "platt", r"calibration must be 'sigmoid', 'isotonic' or None, not 'platt'"),
     ("FrameClassifier", "threshold", 1.5, r"threshold must be a probability in \(0, 1\), 'f1' or 'youden', not 1.5"),

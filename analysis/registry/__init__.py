@@ -2,27 +2,29 @@
 
 Every file in this folder is data, read by the module named beside it:
 
-======================== ============================== =============================================
-file                     read by                        what it holds
-======================== ============================== =============================================
-``outlets.csv``          this module                    domain -> outlet name, country, language,
-                                                        time zone, ownership, type; aliases
-``boilerplate.txt``      :mod:`analysis.text`           one regex per line: lines cleaning removes
-``actors.yaml``          :mod:`analysis.actors`         actors and places, aliases in four languages
-``concepts.yaml``        :mod:`analysis.tokens`         the concept bridge's glossary
-``stopwords.yaml``       :mod:`analysis.tokens`         stop words added to stopwordsiso's
-``wire_credits.yaml``    :mod:`analysis.lineage`        wires, their datelines and credit phrases
-``hedges.yaml``          :mod:`analysis.hedging`        hedges (reportedly, якобы, 것으로 알려졌다) per
-                                                        language and kind
-``navigation.yaml``      :mod:`analysis.readers.pages`  menu, account and section words (en, id, ru,
-                                                        ko, pl): a line of them is never a headline
-``public_datasets.csv``  :mod:`analysis.datasets`       the real corpora: file, SHA-256, licence
-``demo_*``               :mod:`analysis.demo`           the SIMULATED demo's outlets, events, templates
-``codebooks/*.yaml``     :mod:`analysis.codebooks`      frame codebooks: definitions, coding
-                                                        instructions, cue lexicons (en, id, ru, ko, pl)
-``sources/*.yaml``       :mod:`analysis.speakers`       speakers: people, institutions, states, media
-                                                        with types, parents, titles, aliases
-======================== ============================== =============================================
+========================== ============================== =============================================
+file                       read by                        what it holds
+========================== ============================== =============================================
+``outlets.csv``            this module                    domain -> outlet name, country, language,
+                                                          time zone, ownership, type; aliases
+``boilerplate.txt``        :mod:`analysis.text`           one regex per line: lines cleaning removes
+``actors.yaml``            :mod:`analysis.actors`         actors and places, aliases in four languages
+``concepts.yaml``          :mod:`analysis.tokens`         the concept bridge's glossary
+``stopwords.yaml``         :mod:`analysis.tokens`         stop words added to stopwordsiso's
+``wire_credits.yaml``      :mod:`analysis.lineage`        wires, their datelines and credit phrases
+``hedges.yaml``            :mod:`analysis.hedging`        hedges (reportedly, якобы, 것으로 알려졌다) per
+                                                          language and kind
+``navigation.yaml``        :mod:`analysis.readers.pages`  menu, account and section words (en, id, ru,
+                                                          ko, pl): a line of them is never a headline
+``public_datasets.csv``    :mod:`analysis.datasets`       the real corpora: file, SHA-256, licence
+``demo_*``                 :mod:`analysis.demo`           the SIMULATED demo's outlets, events, templates
+``codebooks/*.yaml``       :mod:`analysis.codebooks`      frame codebooks: definitions, coding
+                                                          instructions, cue lexicons (en, id, ru, ko, pl)
+``sources/*.yaml``         :mod:`analysis.speakers`       speakers: people, institutions, states, media
+                                                          with types, parents, titles, aliases
+``attribution_cues.yaml``  :mod:`analysis.attribution`    reporting cues per language (said, kata,
+                                                          заявил, 밝혔다), where the source stands
+========================== ============================== =============================================
 
 This module loads ``outlets.csv`` (:class:`OutletRegistry`): it maps a site's domain to one
 outlet; aliases (``|``-separated) are other names a source may give the outlet
