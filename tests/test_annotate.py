@@ -171,7 +171,7 @@ def test_a_pasted_indonesian_rewrite_lists_who_it_cites(tmp_path):
         assert s["field"] == "text" and text[s["start"]:s["end"]] == s["span"]
     by_id = {s["canonical"]: s for s in sources}
     assert {"SABRINA_SINGH", "ZELENSKY", "MARK_RUTTE", "REUTERS"} <= set(by_id), sources
-    assert by_id["SABRINA_SINGH"]["parent"] == "PENTAGON" and by_id["SABRINA_SINGH"]["type"] == "government"
+    assert by_id["SABRINA_SINGH"]["parent"] == "PENTAGON" and by_id["SABRINA_SINGH"]["type"] == "military"
     assert by_id["REUTERS"]["type"] == "media" and by_id["MARK_RUTTE"]["parent"] == "NATO"
     pronoun = next(s for s in sources if s["span"] == "nya")  # ujarnya: she, the spokeswoman named before
     assert pronoun["canonical"] == "SABRINA_SINGH" and pronoun["kind"] == "reference"
