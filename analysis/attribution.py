@@ -193,12 +193,24 @@ class _Language:
     extra: dict = field(default_factory=dict)
 
 
+#: A date in parentheses after a name, as Indonesian wires write it: "Retno Marsudi, Senin (12/10), mengatakan".
+_DATE_IN_PARENTHESES = r"\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)"
+
+
 def _skip_tail(phrases):
-    """A pattern for a phrase of ``skip`` words of several words (with its commas) ending a text, or None."""
+    """A pattern for what may stand between a source and its cue and ending a text, or None: a phrase of
+    ``skip`` words of several words (with its commas), or ``skip`` words between commas, or a date in
+    parentheses ("Песков в понедельник заявил"; "Retno Marsudi, Senin (12/10), mengatakan")."""
     if not phrases:
         return None
+    several = [p for p in phrases if " " in p]
     words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf",?\s*(?<![\w-])(?:{words})\s*,?\s*$", re.IGNORECASE)
+    tails = [rf",\s*(?:(?<![\w-])(?:{words})\s*)+(?:{_DATE_IN_PARENTHESES}\s*)?,\s*$",
+             rf"\s*(?<![\w-])(?:(?:{words})\s*)?{_DATE_IN_PARENTHESES}\s*,?\s*$"]
+    if several:
+        multi = "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(several, key=len, reverse=True))
+        tails.insert(0, rf",?\s*(?<![\w-])(?:{multi})\s*,?\s*$")
+    return re.compile("|".join(f"(?:{t})" for t in tails), re.IGNORECASE)
 
 
 def compile_cues(cues: dict) -> dict:
@@ -229,7 +241,7 @@ def _compile_language(language: str, entry: dict) -> _Language:
         after_prepositions=frozenset(p.lower() for p in entry.get("after_prepositions", [])),
         locatives=frozenset(p.lower() for p in entry.get("locatives", [])),
         headline_verbs=_alternation(entry.get("headline_verbs", [])),
-        skip_tail=_skip_tail([w for w in entry.get("skip", []) if " " in w]),
+        skip_tail=_skip_tail(list(entry.get("skip", []))),
         korean=language == "ko", subject_particles=tuple(sorted(entry.get("subject_particles", []), key=len, reverse=True)))
 
 
@@ -805,7 +817,10 @@ class _Sentence:
             head = None if i is None else self.classify(tokens[i])
         if head in ("name", "registry") and i >= 1 and tokens[i - 1][2].lower() in self.cues.locatives and any(
                 self.doc.registry.kind(f[2]) == "country" for f in self.near(tokens[i][0], tokens[i][1])):
-            return None  # "Observers in Beijing criticised": a place, the speakers are unnamed
+            if i < 2 or self.classify(tokens[i - 2]) not in ("name", "registry"):
+                return None  # "Observers in Beijing criticised": a place, the speakers are unnamed
+            i -= 2  # "Analis Park Ji-won di Seoul mengatakan": the named speaker before the place
+            head = self.classify(tokens[i])
         if head is None:
             return None
         j = i

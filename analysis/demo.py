@@ -239,18 +239,16 @@ class _Generator:
     def _quote(self, source_key: str, lang: str, slots: dict, misspell: bool) -> str:
         source = self.t["sources"][source_key]
         name = source["name"][lang]
-        short = source["short"][lang]
         if misspell and lang in source.get("misspelt", {}):
             wrong = source["misspelt"][lang]
             name = name.replace(source["short"][lang], wrong) if source["short"][lang] in name else wrong
-            short = wrong.split()[-1]
         claim = _fill(self.choice(source["claims"][lang]), slots)
         template = self.choice(self.t["attribution"][lang])
+        # each source is quoted once per article, so a template's {short} gets the full name too: a surname
+        # alone names someone only after a full mention, in real reporting and for the extractor
         topic = ("은" if _has_batchim(name) else "는") if lang == "ko" else ""
-        values = {"name": name, "short": short, "claim": claim, "Claim": _capital(claim),
+        values = {"name": name, "short": name, "claim": claim, "Claim": _capital(claim),
                   "gen": source.get("gen", name), "topic": topic, **slots}
-        if lang == "ko":  # the topic particle follows whichever name the template uses
-            values["topic"] = "은" if _has_batchim(short if "{short}" in template else name) else "는"
         sentence = _fill(template, values)
         return _capital(sentence) if lang != "ko" else sentence
 

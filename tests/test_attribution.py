@@ -59,6 +59,19 @@ def test_reported_speech_gives_the_source_and_the_reported_words(extractor, lang
     assert reported is None or table.loc[0, "quote"] == reported
 
 
+@pytest.mark.parametrize("language, text, span, canonical", [
+    ("id", "Badan Intelijen Nasional pada hari Sabtu mengatakan pasukan mulai dikirim.", "Badan Intelijen Nasional", "NIS"),
+    ("id", "Juru bicara Kremlin Dmitry Peskov, Senin (12/10), mengatakan perjanjian itu sah.",
+     "Juru bicara Kremlin Dmitry Peskov", "PESKOV"),
+    ("id", "Analis Park Ji-won di Seoul mengatakan perjanjian itu mengikat.", "Analis Park Ji-won", "PARK_JI_WON"),
+    ("ru", "Песков в понедельник заявил, что договор не направлен против третьих стран.", "Песков", "PESKOV"),
+    ("en", "Seoul's spy agency on Monday said troops had arrived.", "Seoul's spy agency", "NIS"),
+])
+def test_a_day_or_a_place_between_speaker_and_cue_is_not_the_speaker(extractor, language, text, span, canonical):
+    """Wire style: "X pada hari Sabtu mengatakan", "X, Senin (12/10), mengatakan", "X di Seoul mengatakan"."""
+    assert rows(read(extractor, language, text), "span", "canonical") == [[span, canonical]]
+
+
 @pytest.mark.parametrize("language, text, canonical, span", [
     ("en", "According to South Korea's National Intelligence Service, 10,000 troops are in Kursk.", "NIS",
      "South Korea's National Intelligence Service"),
