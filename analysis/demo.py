@@ -136,6 +136,23 @@ def demo_outlets() -> pd.DataFrame:
 
 # --------------------------------------------------------------------------
 # text helpers
+def _misspell(name: str, short: str, wrong: str) -> str:
+    """``name`` with its person's name misspelt as ``wrong``: the name's last words replaced (as many as
+    ``wrong`` or the short name has: "Kremlin spokesman Dmitri Peskow"), else ``wrong`` alone.
+
+    >>> _misspell("juru bicara Pentagon Sabrina Singh", "Singh", "Sabrina Sing")
+    'juru bicara Pentagon Sabrina Sing'
+    >>> _misspell("Kim Yo Jong", "Kim Yo Jong", "Kim Yo-jong")
+    'Kim Yo-jong'
+    """
+    words, n = name.split(), max(len(wrong.split()), len(short.split()))
+    if short not in name:
+        return wrong
+    if name.endswith(short) and len(words) >= n:
+        return " ".join(words[:-n] + [wrong])
+    return name.replace(short, wrong)
+
+
 def _has_batchim(word: str) -> bool:
     for ch in reversed(word):
         if "가" <= ch <= "힣":
@@ -241,7 +258,7 @@ class _Generator:
         name = source["name"][lang]
         if misspell and lang in source.get("misspelt", {}):
             wrong = source["misspelt"][lang]
-            name = name.replace(source["short"][lang], wrong) if source["short"][lang] in name else wrong
+            name = _misspell(name, source["short"][lang], wrong)
         claim = _fill(self.choice(source["claims"][lang]), slots)
         template = self.choice(self.t["attribution"][lang])
         # each source is quoted once per article, so a template's {short} gets the full name too: a surname

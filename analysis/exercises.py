@@ -209,15 +209,45 @@ def check_prevalence(answer, corpus: pd.DataFrame, frame: str, *, tolerance: flo
 
 def _demo_source_names() -> tuple[set[str], dict[str, str]]:
     """The demo's wire keys, and each demo source key and registry id (when the templates give one) -> key."""
-    from . import config
-
-    templates = config.read_yaml(config.REGISTRY_DIR / "demo_templates.yaml")
+    templates = _templates()
     names = {}
     for key, source in templates["sources"].items():
         names[key.casefold()] = key
         if source.get("registry"):
             names[str(source["registry"]).casefold()] = key
+    for body, key in demo_voice_bodies().items():
+        names.setdefault(body.casefold(), key)
     return set(templates["wires"]), names
+
+
+def demo_voice_bodies() -> dict[str, str]:
+    """``{body id: demo source key}``: the body each voice the demo quotes speaks for (the top of its
+    registry chain below the state, :func:`analysis.source_trends.institution_ids`): PENTAGON for the
+    Pentagon's spokeswoman, KREMLIN for Peskov. Wires are left out. SIMULATED truth.
+
+    Examples
+    --------
+    >>> bodies = demo_voice_bodies()
+    >>> bodies["PENTAGON"], bodies["NIS"]
+    ('pentagon', 'nis')
+    """
+    from .attribution import demo_source_map
+    from .source_trends import institution_ids
+    from .speakers import SourceRegistry
+
+    templates = _templates()
+    registry = SourceRegistry()
+    voices = {key: target for key, target in demo_source_map().items() if key in templates["sources"]}
+    chains = pd.DataFrame({"chain": [" > ".join(registry.chain(v)) for v in voices.values()],
+                           "country": [registry.country(v) for v in voices.values()]})
+    return dict(zip(institution_ids(chains), voices))
+
+
+def _templates() -> dict:
+    """The demo's templates (``registry/demo_templates.yaml``)."""
+    from . import config
+
+    return config.read_yaml(config.REGISTRY_DIR / "demo_templates.yaml")
 
 
 def rewrite_source_changes(corpus: pd.DataFrame, *, language: str = "id") -> pd.DataFrame:

@@ -298,6 +298,26 @@ def _chain_ids(chain, country) -> list[str]:
     return ids[:-1] if ids and isinstance(country, str) and ids[-1] == country and len(ids) > 1 else ids
 
 
+def institution_ids(attributions: pd.DataFrame) -> pd.Series:
+    """The body each attribution speaks for: the top of its chain below the state, as a registry id.
+
+    A spokeswoman and a misspelt title that only the Pentagon's name resolves both speak for
+    PENTAGON; a state speaks for itself; an attribution without an id gives None. Comparing bodies
+    instead of people keeps a rewrite that quotes "the Pentagon's spokeswoman" from counting as one
+    that dropped Sabrina Singh.
+
+    Examples
+    --------
+    >>> cited = pd.DataFrame({"chain": ["SABRINA_SINGH > PENTAGON > USA", "PENTAGON > USA", "RUS", None],
+    ...                       "country": ["USA", "USA", "RUS", None]})
+    >>> institution_ids(cited).tolist()
+    ['PENTAGON', 'PENTAGON', 'RUS', None]
+    """
+    _require(attributions, ["chain", "country"], "attributions")
+    ids = [_chain_ids(chain, country) for chain, country in zip(attributions["chain"], attributions["country"])]
+    return pd.Series([i[-1] if i else None for i in ids], index=attributions.index, dtype=object, name="institution")
+
+
 def _speaker_and_institution(row, registry) -> tuple:
     """(speaker, institution) of one attribution, as readable names (or None).
 
