@@ -6,8 +6,7 @@ ingest   read files or folders into a corpus store, with an ingest report
 counts   document counts from a store by day/week/month and outlet/language
 search   full-text search (SQLite FTS5) or keyword-in-context in a store
 query    boolean queries with actors, phrases, proximity and fields (analysis.query)
-annotate per document: language, actors, relevance with evidence, duplicate group, wire origin,
-         frames, cited sources (who speaks, with registry id, cue, quote, hedging)
+annotate per document: language, actors, relevance, duplicates, wire origin, frames, who speaks, hedges
 cluster  cluster documents into stories; tables of sizes, terms, representatives, stability, over time
 report   build the report on the SIMULATED demo corpus (default) or your corpus
 collect  build a corpus from live services (needs internet): GDELT DOC 2.0 lists, page texts
