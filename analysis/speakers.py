@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
-from .actors import (_CASE_SENSITIVE_RE, _HANGUL, _LITERAL_RE, _by_next_letter, _same_letter, alias_pattern,
-                     compile_alternatives)
+from .actors import (_CASE_SENSITIVE_RE, _HANGUL, _LITERAL_RE, _by_next_letter, _relation_date, _same_letter,
+                     alias_pattern, compile_alternatives)
 
 #: What a source is, as coded by the gold sample and the extractor (a closed list, in this order).
 SOURCE_TYPES = ("government", "military", "intelligence", "diplomatic", "legislature", "international",
@@ -76,13 +76,8 @@ class Period:
 
 # -- loading and checking ---------------------------------------------------------------------
 
-def _date(value, where: str) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(str(value))
-    except ValueError:
-        raise ValueError(f"{where}: {value!r} is not a date; write YYYY-MM-DD") from None
+#: A registry date (YYYY-MM-DD), or a ValueError naming where it is: the actor registry's rule.
+_date = _relation_date
 
 
 def _period(target: str, item: dict, where: str) -> Period:
