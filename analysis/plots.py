@@ -933,8 +933,8 @@ def plot_co_citation(data: pd.DataFrame, *, top: int = 12, ax=None, cmap: str = 
         if a in matrix.index and b in matrix.index:
             matrix.loc[a, b] = matrix.loc[b, a] = n
     values = matrix.to_numpy(dtype=float)
-    image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, aspect="equal", **kw)
-    high = np.nanmax(values) if np.isfinite(values).any() else 1
+    if names:  # an empty matrix has no extent to draw (matplotlib warns of a singular transform)
+        image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, vmin=0, aspect="equal", **kw)
     for i, name in enumerate(names):
         ax.add_patch(Rectangle((i - 0.5, i - 0.5), 1, 1, facecolor="#EEEEEE", edgecolor="none"))
         ax.text(i, i, f"{sizes[name]:,}", ha="center", va="center", fontsize=6.5, style="italic", color="#555555")

@@ -156,7 +156,7 @@ def test_exercises_run_and_solutions_pass_their_checks(path, tmp_path):
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("notebook", ["01-ingest-and-explore", "03-vectorise-and-cluster", "06-over-time"])
+@pytest.mark.parametrize("notebook", ["01-ingest-and-explore", "03-vectorise-and-cluster", "05-who-speaks", "06-over-time"])
 def test_notebooks_on_a_real_corpus(shared_data, tmp_path_factory, notebook):
     """Korean headlines and leads (Yonhap, Chosun): real text, no planted truth, no demo timeline."""
     from analysis.store import ingest_to_store
